@@ -1,0 +1,114 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+
+from accounts import services
+from accounts.models import ApiKey, User, UserPreferences
+
+
+class UserAddForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class UserPreferencesInline(admin.StackedInline):
+    model = UserPreferences
+    can_delete = False
+    extra = 0
+    max_num = 1
+
+
+class ApiKeyInline(admin.TabularInline):
+    """Keys are shown, never their hash or secret; revoke them from the API keys list."""
+
+    model = ApiKey
+    extra = 0
+    can_delete = False
+    fields = ["name", "prefix", "permissions", "rate_limit", "is_active", "last_used_at", "expires_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a key's secret can only be shown to its owner, at creation, through the API
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    add_form = UserAddForm
+    form = UserEditForm
+    ordering = ["email"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "subscription_tier",
+        "is_active",
+        "is_staff",
+        "created_at",
+    ]
+    list_filter = ["subscription_tier", "is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name", "external_auth_id"]
+    readonly_fields = ["created_at", "updated_at", "last_login"]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["first_name", "last_name", "timezone"]}),
+        ("Subscription", {"fields": ["subscription_tier", "usage_quota"]}),
+        ("Identity provider", {"fields": ["external_auth_id"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
+    ]
+
+    def get_inlines(self, request, obj):
+        # Preferences are created by the database with the user, so they are only edited afterwards.
+        return [] if obj is None else [UserPreferencesInline, ApiKeyInline]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "prefix",
+        "user",
+        "permissions",
+        "rate_limit",
+        "is_active",
+        "last_used_at",
+        "expires_at",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["prefix", "name", "user__email"]
+    list_select_related = ["user"]
+    fields = [
+        "user",
+        "name",
+        "prefix",
+        "permissions",
+        "rate_limit",
+        "is_active",
+        "last_used_at",
+        "expires_at",
+        "created_at",
+    ]
+    readonly_fields = ["user", "prefix", "last_used_at", "created_at"]
+    actions = ["revoke"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke selected API keys")
+    def revoke(self, request, queryset):
+        for api_key in queryset:
+            services.api_key_revoke(api_key=api_key)
+        self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)

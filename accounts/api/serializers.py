@@ -1,0 +1,102 @@
+from rest_framework import serializers
+
+from accounts.models import ApiKey, ApiKeyScope, User, UserPreferences
+from accounts.validators import validate_timezone
+
+
+class UserReadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "timezone",
+            "subscription_tier",
+            "usage_quota",
+            "is_staff",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class UserRegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    timezone = serializers.CharField(
+        max_length=64, required=False, default="UTC", validators=[validate_timezone]
+    )
+
+
+class UserLoginSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class UserUpdateSerializer(serializers.Serializer):
+    """Only names and timezone; any other key in the body is refused by the service with a 400."""
+
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128)
+
+
+class UserPreferencesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = UserPreferences
+        fields = [
+            "theme",
+            "custom_hours",
+            "communication_preferences",
+            "onboarding_completed",
+            "extra",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class ApiKeyReadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiKey
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "permissions",
+            "rate_limit",
+            "is_active",
+            "last_used_at",
+            "expires_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ApiKeyCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    permissions = serializers.ListField(
+        child=serializers.ChoiceField(choices=ApiKeyScope.choices),
+        required=False,
+        default=list,
+        max_length=10,
+    )
+    rate_limit = serializers.IntegerField(min_value=1, max_value=100_000, required=False, default=100)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ApiKeyCreatedSerializer(ApiKeyReadSerializer):
+    key = serializers.CharField(read_only=True, help_text="The full key. Shown only in this response.")
+
+    class Meta(ApiKeyReadSerializer.Meta):
+        fields = [*ApiKeyReadSerializer.Meta.fields, "key"]
+        read_only_fields = fields

@@ -1,0 +1,234 @@
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.functions import RandomUUID
+from django.db import models, transaction
+from django.db.models.functions import Lower, Now
+from django.utils import timezone as dj_timezone
+
+from accounts.validators import (
+    validate_communication_preferences,
+    validate_custom_hours,
+    validate_json_object,
+    validate_timezone,
+)
+
+models.CharField.register_lookup(Lower)  # `email__lower=` uses the unique index on lower(email)
+
+
+class SubscriptionTier(models.TextChoices):
+    FREE = "free", "Free"
+    PRO = "pro", "Pro"
+    ENTERPRISE = "enterprise", "Enterprise"
+
+
+# Stories per calendar month; None means unlimited.
+TIER_QUOTAS: dict[str, int | None] = {
+    SubscriptionTier.FREE: 10,
+    SubscriptionTier.PRO: 100,
+    SubscriptionTier.ENTERPRISE: None,
+}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email__lower=(username or "").lower())
+
+    @transaction.atomic
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        tier = extra_fields.setdefault("subscription_tier", SubscriptionTier.FREE)
+        extra_fields.setdefault("usage_quota", TIER_QUOTAS[tier])
+        user = self.model(email=self.normalize_email(email).strip(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
+    # Plain `unique` satisfies Django's auth checks; the constraint on lower(email) makes it case-blind.
+    email = models.EmailField("email address", max_length=254, unique=True)
+    first_name = models.CharField(max_length=100, blank=True, default="", db_default="")
+    last_name = models.CharField(max_length=100, blank=True, default="", db_default="")
+    is_active = models.BooleanField(default=True, db_default=True)
+    is_staff = models.BooleanField(default=False, db_default=False)
+    is_superuser = models.BooleanField(
+        "superuser status",
+        default=False,
+        db_default=False,
+        help_text="Has every permission without them being assigned.",
+    )
+    timezone = models.CharField(
+        max_length=64, default="UTC", db_default="UTC", validators=[validate_timezone]
+    )
+    external_auth_id = models.CharField(
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Subject identifier from an external identity provider.",
+    )
+    subscription_tier = models.CharField(
+        max_length=20, choices=SubscriptionTier.choices, default=SubscriptionTier.FREE, db_default="free"
+    )
+    usage_quota = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=TIER_QUOTAS[SubscriptionTier.FREE],
+        db_default=TIER_QUOTAS[SubscriptionTier.FREE],
+        help_text="Stories per calendar month; empty means unlimited.",
+    )
+    created_at = models.DateTimeField(default=dj_timezone.now, db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        db_table = "users"
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message="A user with this email address already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subscription_tier__in=SubscriptionTier.values),
+                name="accounts_user_tier_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="users_created_at_idx")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+def default_communication_preferences() -> dict:
+    return {"email": True, "sms": False, "in_app": True}
+
+
+class UserPreferences(models.Model):
+    """Created for every user by a database trigger, whichever path inserted the user."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preferences")
+    theme = models.CharField(max_length=50, default="modern", db_default="modern")
+    custom_hours = models.JSONField(null=True, blank=True, validators=[validate_custom_hours])
+    communication_preferences = models.JSONField(
+        default=default_communication_preferences,
+        db_default=models.Value(default_communication_preferences(), models.JSONField()),
+        validators=[validate_communication_preferences],
+    )
+    onboarding_completed = models.BooleanField(default=False, db_default=False)
+    extra = models.JSONField(
+        default=dict,
+        db_default=models.Value({}, models.JSONField()),
+        blank=True,
+        validators=[validate_json_object],
+    )
+    created_at = models.DateTimeField(default=dj_timezone.now, db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    class Meta:
+        db_table = "user_preferences"
+        verbose_name_plural = "user preferences"
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user_id}"
+
+
+class ApiKeyScope(models.TextChoices):
+    CATALOG_WRITE = "catalog:write"
+    REVIEWS_WRITE = "reviews:write"
+    FAVORITES_WRITE = "favorites:write"
+    COLLECTIONS_WRITE = "collections:write"
+    STORIES_WRITE = "stories:write"
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(is_active=True, user__is_active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=Now())
+        )
+
+
+class ApiKey(models.Model):
+    """A hashed, scoped key: ``folio_<prefix>_<secret>``. Only the SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    permissions = ArrayField(
+        models.CharField(max_length=32, choices=ApiKeyScope.choices),
+        default=list,
+        blank=True,
+        db_default="{}",
+    )
+    rate_limit = models.PositiveIntegerField(default=100, db_default=100, help_text="Requests per hour.")
+    is_active = models.BooleanField(default=True, db_default=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=dj_timezone.now, db_default=Now(), editable=False)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        db_table = "api_keys"
+        ordering = ["-created_at"]
+        verbose_name = "API key"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate_limit__gte=1), name="accounts_apikey_rate_limit_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(permissions__contained_by=ApiKeyScope.values),
+                name="accounts_apikey_scopes_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_keys_user_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (folio_{self.prefix}_…)"
+
+    def is_usable(self) -> bool:
+        return (
+            self.is_active
+            and self.user.is_active
+            and (self.expires_at is None or self.expires_at > dj_timezone.now())
+        )
+
+
+class RateLimitCounter(models.Model):
+    """Hits per bucket per fixed window, counted with one atomic upsert shared by every process."""
+
+    pk = models.CompositePrimaryKey("bucket", "window_start")
+    bucket = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "rate_limit_counters"
+        indexes = [models.Index(fields=["window_start"], name="rate_limit_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} @ {self.window_start:%Y-%m-%d %H:%M}: {self.hits}"

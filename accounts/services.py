@@ -1,0 +1,226 @@
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import TIER_QUOTAS, ApiKey, User, UserPreferences
+
+API_KEY_PREFIX = "folio"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+# --- users -----------------------------------------------------------------------------------------
+
+
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    timezone_name: str = "UTC",
+    **extra_fields,
+) -> User:
+    """Create a user (its preferences come from the database trigger). Duplicate email → ValidationError."""
+    email = User.objects.normalize_email(email).strip()
+    candidate = User(email=email, first_name=first_name, last_name=last_name, timezone=timezone_name)
+    if password is not None:
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+    if User.objects.filter(email__lower=email.lower()).exists():
+        raise ValidationError({"email": "A user with this email address already exists."})
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email,
+                password,
+                first_name=first_name,
+                last_name=last_name,
+                timezone=timezone_name,
+                **extra_fields,
+            )
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise ValidationError({"email": "A user with this email address already exists."}) from exc
+
+
+USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "timezone"})
+
+
+def user_update(*, user: User, data: dict) -> User:
+    """Users may change their names and timezone, nothing else (no tier, quota, staff or identity)."""
+    forbidden = set(data) - USER_EDITABLE_FIELDS
+    if forbidden:
+        raise ValidationError(dict.fromkeys(sorted(forbidden), "This field cannot be changed."))
+    for field, value in data.items():
+        setattr(user, field, value)
+    user.full_clean(exclude=["password"], validate_unique=False)
+    user.save(update_fields=[*data, "updated_at"])
+    return user
+
+
+def user_set_tier(*, user: User, tier: str) -> User:
+    user.subscription_tier = tier
+    user.usage_quota = TIER_QUOTAS[tier]
+    user.save(update_fields=["subscription_tier", "usage_quota", "updated_at"])
+    return user
+
+
+def user_change_password(*, user: User, current_password: str, new_password: str) -> User:
+    if not user.check_password(current_password):
+        raise ValidationError({"current_password": "The current password is not correct."})
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password", "updated_at"])
+    return user
+
+
+PREFERENCE_FIELDS = frozenset(
+    {"theme", "custom_hours", "communication_preferences", "onboarding_completed", "extra"}
+)
+
+
+def user_preferences_update(*, preferences: UserPreferences, data: dict) -> UserPreferences:
+    unknown = set(data) - PREFERENCE_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown preference."))
+    for field, value in data.items():
+        setattr(preferences, field, value)
+    preferences.full_clean(exclude=["user"], validate_unique=False)
+    preferences.save(update_fields=[*data, "updated_at"])
+    return preferences
+
+
+# --- rate limits and login lock-out ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateLimitResult:
+    hits: int
+    allowed: bool
+    retry_after: int
+
+
+def rate_limit_hit(*, bucket: str, limit: int, window_seconds: int) -> RateLimitResult:
+    """Count one hit in ``bucket``'s current fixed window and say whether it is within ``limit``.
+
+    One ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` is atomic, so the limit is exact however many
+    processes or threads race; the window comes from the database clock so every server agrees.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH w AS (
+                SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) / %(window)s) * %(window)s)
+                    AS start
+            )
+            INSERT INTO rate_limit_counters (bucket, window_start, hits)
+            SELECT %(bucket)s, w.start, 1 FROM w
+            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+            RETURNING hits,
+                ceil(extract(epoch FROM window_start + make_interval(secs => %(window)s) - clock_timestamp()))
+            """,
+            {"bucket": bucket, "window": window_seconds},
+        )
+        hits, seconds_left = cursor.fetchone()
+    return RateLimitResult(hits=hits, allowed=hits <= limit, retry_after=max(1, int(seconds_left)))
+
+
+def rate_limit_hits(*, bucket: str, window_seconds: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT hits FROM rate_limit_counters
+            WHERE bucket = %s
+              AND window_start = to_timestamp(floor(extract(epoch FROM clock_timestamp()) / %s) * %s)
+            """,
+            [bucket, window_seconds, window_seconds],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def rate_limit_purge_expired(*, older_than: timedelta = timedelta(days=1)) -> int:
+    from accounts.models import RateLimitCounter
+
+    deleted, _ = RateLimitCounter.objects.filter(window_start__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+def _login_buckets(email: str, client_ident: str) -> tuple[str, str]:
+    return f"login-fail:email:{email.strip().lower()}", f"login-fail:client:{client_ident}"
+
+
+def login_is_locked(*, email: str, client_ident: str) -> bool:
+    """Too many recent failures for this account, or from this client (a client may try several)."""
+    email_bucket, client_bucket = _login_buckets(email, client_ident)
+    window = settings.LOGIN_COOLOFF_SECONDS
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return (
+        rate_limit_hits(bucket=email_bucket, window_seconds=window) >= limit
+        or rate_limit_hits(bucket=client_bucket, window_seconds=window) >= limit * 4
+    )
+
+
+def login_failure_record(*, email: str, client_ident: str) -> None:
+    for bucket in _login_buckets(email, client_ident):
+        rate_limit_hit(bucket=bucket, limit=0, window_seconds=settings.LOGIN_COOLOFF_SECONDS)
+
+
+# --- API keys ----------------------------------------------------------------------------------------
+
+
+def api_key_hash(secret: str) -> str:
+    # The secret is 256 random bits, so a fast hash is safe and keeps verification well under 1 ms.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_create(
+    *,
+    user: User,
+    name: str,
+    permissions: list[str],
+    rate_limit: int = 100,
+    expires_at: datetime | None = None,
+) -> tuple[ApiKey, str]:
+    """Create a key and return it with the full key string, which is never stored and shown only now."""
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey(
+        user=user,
+        name=name,
+        prefix=secrets.token_hex(6),
+        secret_hash=api_key_hash(secret),
+        permissions=sorted(set(permissions)),
+        rate_limit=rate_limit,
+        expires_at=expires_at,
+    )
+    key.full_clean()
+    key.save()
+    return key, f"{API_KEY_PREFIX}_{key.prefix}_{secret}"
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    ApiKey.objects.filter(pk=api_key.pk).update(is_active=False)
+    api_key.is_active = False
+    return api_key
+
+
+def api_key_touch(*, api_key: ApiKey) -> None:
+    """Record use at most once a minute: a conditional UPDATE that usually matches no row."""
+    now = timezone.now()
+    if api_key.last_used_at and now - api_key.last_used_at < LAST_USED_RESOLUTION:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    ).update(last_used_at=now)

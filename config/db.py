@@ -1,0 +1,35 @@
+"""Migration helpers for what Django 5.2 cannot declare: database-level ``ON DELETE CASCADE``."""
+
+from django.db import migrations
+
+_SWAP_FK = """
+DO $$
+DECLARE constraint_name text;
+BEGIN
+    SELECT con.conname INTO STRICT constraint_name
+    FROM pg_constraint con
+    JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
+    WHERE con.conrelid = '{table}'::regclass AND con.contype = 'f'
+      AND array_length(con.conkey, 1) = 1 AND att.attname = '{column}';
+    EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', '{table}', constraint_name);
+    EXECUTE format(
+        'ALTER TABLE %I ADD CONSTRAINT %I FOREIGN KEY (%I) REFERENCES %I (%I) {on_delete} '
+        'DEFERRABLE INITIALLY DEFERRED',
+        '{table}', constraint_name, '{column}', '{to_table}', '{to_column}'
+    );
+END $$;
+"""
+
+
+def cascade_on_delete(table: str, column: str, to_table: str, to_column: str = "id") -> migrations.RunSQL:
+    """Make the foreign key ``table.column`` cascade in the database itself (a raw DELETE cascades).
+
+    The constraint name is looked up, never hard-coded, and kept; the reverse restores Django's plain FK.
+    """
+
+    def swap(on_delete: str) -> str:
+        return _SWAP_FK.format(
+            table=table, column=column, to_table=to_table, to_column=to_column, on_delete=on_delete
+        )
+
+    return migrations.RunSQL(swap("ON DELETE CASCADE"), reverse_sql=swap(""), elidable=False)

@@ -1,0 +1,47 @@
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.permissions import AllowAny
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": 'Either `{"detail": "<message>"}` or `{"<field>": ["<message>", …]}`.',
+    "additionalProperties": True,
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input; the body names each offending field.",
+    "401": "Authentication missing or invalid.",
+    "403": "Authenticated, but not allowed (missing scope, not staff, or CSRF).",
+    "404": "Not found, or not visible to you.",
+    "405": "Method not allowed.",
+    "409": "Conflicts with existing data.",
+    "413": "Request body too large.",
+    "429": "Rate limit or quota exceeded; see the Retry-After header.",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Declares the error responses each operation can return, so clients and fuzzers know them."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["429", "405"]
+        writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
+        if writes:
+            codes += ["400", "409", "413"]
+        if "{" in self.path:
+            codes.append("404")
+        if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
+            codes += ["401", "403"]
+        elif writes:
+            codes.append("403")  # CSRF on session-authenticated writes
+        for code in codes:
+            responses.setdefault(
+                code,
+                self._get_response_for_code(
+                    OpenApiResponse(response=OpenApiTypes.OBJECT, description=ERROR_DESCRIPTIONS[code]),
+                    code,
+                    direction=direction,
+                ),
+            )
+        return responses

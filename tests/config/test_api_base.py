@@ -1,0 +1,98 @@
+import pytest
+from django.db import connection
+from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_reports_database_migrations_and_pgvector(api_client):
+    response = api_client.get("/api/v1/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "connected"
+    assert body["migrations"] == "applied"
+    assert body["pgvector"].count(".") >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_is_503_when_the_database_is_unreachable(api_client, tmp_path):
+    original = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict["HOST"] = str(tmp_path)  # no server listens on a socket here
+    try:
+        response = api_client.get("/api/v1/health/")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(original)
+    assert response.status_code == 503
+    assert response.json()["database"] == "disconnected"
+
+
+def test_openapi_document_validates(api_client):
+    response = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    document = response.json()
+    validate(document)
+    assert "/api/v1/health/" in document["paths"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_api_docs_pages_are_served_from_local_static_files(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"cdn.jsdelivr" not in response.content
+
+
+def test_unknown_api_url_is_json_404(api_client):
+    response = api_client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_unknown_url_outside_the_api_version_is_json_404(api_client):
+    response = api_client.get("/api/v2/books/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_wrong_method_is_json_405(api_client):
+    response = api_client.delete("/api/v1/health/")
+    assert response.status_code == 405
+    assert "detail" in response.json()
+
+
+def test_oversized_body_is_json_413(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api_client.post(
+        "/api/v1/auth/register/", data='{"email": "' + "a" * 2000 + '"}', content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert "too large" in response.json()["detail"]
+
+
+def test_pgvector_extension_is_installed():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+        assert cursor.fetchone() is not None
+
+
+def test_landing_page_links_admin_and_docs(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"/api/v1/docs/" in response.content
+
+
+def test_admin_login_page_is_branded(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert b"Folio administration" in response.content
+
+
+def test_server_error_under_api_is_json_500(rf):
+    from config.views import server_error
+
+    response = server_error(rf.get("/api/v1/books/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"

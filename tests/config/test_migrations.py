@@ -1,0 +1,27 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = [
+    app
+    for app in ["accounts", "catalog", "reviews", "favorites", "collections_app", "stories"]
+    if (ROOT / app / "migrations" / "0001_initial.py").exists()
+]
+
+
+def _pending_migrations() -> list:
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("app", APPS)
+def test_app_migrates_to_zero_and_back(app):
+    call_command("migrate", app, "zero", verbosity=0)
+    assert _pending_migrations(), f"{app} zero should leave migrations to apply"
+    call_command("migrate", verbosity=0)
+    assert _pending_migrations() == []
