@@ -1,12 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts import services
 from accounts.models import ApiKey, User, UserPreferences
 
 
-class UserAddForm(BaseUserCreationForm):
+class UserAddForm(AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
