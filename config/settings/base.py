@@ -74,7 +74,9 @@ if env("DATABASE_URL", default=""):
 else:
     from config.embedded_db import embedded_database_settings
 
-    DATABASES = {"default": embedded_database_settings(VAR_DIR / "postgres")}
+    DATABASES = {
+        "default": embedded_database_settings(VAR_DIR / "postgres", env("EMBEDDED_DB_NAME", default="folio"))
+    }
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django requires 0 with it
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -38,7 +38,7 @@ def test_admin_adds_user_with_email_and_password(admin_client):
 
 
 def test_api_key_admin_never_shows_the_hash_and_revokes(admin_client, user):
-    api_key, _full = services.api_key_create(user=user, name="deploy", permissions=["catalog:write"])
+    api_key, _full = services.api_key_create(user=user, name="deploy", permissions=["reviews:write"])
     page = admin_client.get(f"/admin/accounts/user/{user.pk}/change/")
     assert b"deploy" in page.content
     assert api_key.secret_hash.encode() not in page.content

@@ -1,0 +1,62 @@
+import django_filters
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from catalog.models import Book
+from catalog.selectors import book_filter_by_author, book_search
+
+ORDERINGS = {
+    "-average_rating": ("-average_rating", "-total_reviews", "id"),
+    "-total_reviews": ("-total_reviews", "id"),
+    "title": ("title", "id"),
+    "-publication_year": ("-publication_year", "id"),
+}
+
+
+class BookFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=200, help_text='Web-search syntax: "exact phrase", -exclude, or.'
+    )
+    genre = django_filters.CharFilter(field_name="genres__slug", max_length=100, help_text="Genre slug.")
+    author = django_filters.CharFilter(
+        method="filter_author", max_length=200, help_text="Words of an author's name."
+    )
+    year_min = django_filters.NumberFilter(
+        field_name="publication_year",
+        lookup_expr="gte",
+        validators=[MinValueValidator(-5000), MaxValueValidator(2100)],
+    )
+    year_max = django_filters.NumberFilter(
+        field_name="publication_year",
+        lookup_expr="lte",
+        validators=[MinValueValidator(-5000), MaxValueValidator(2100)],
+    )
+    rating_min = django_filters.NumberFilter(
+        field_name="average_rating",
+        lookup_expr="gte",
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+    )
+    ordering = django_filters.ChoiceFilter(
+        method="filter_ordering",
+        choices=[(key, key) for key in ORDERINGS],
+        help_text="Default: relevance when searching, else title.",
+    )
+
+    class Meta:
+        model = Book
+        fields = ["search", "genre", "author", "year_min", "year_max", "rating_min", "ordering"]
+
+    def filter_search(self, queryset, name, value):
+        return book_search(queryset, text=value)
+
+    def filter_author(self, queryset, name, value):
+        return book_filter_by_author(queryset, author=value)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value])
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("ordering") and not self.form.cleaned_data.get("search"):
+            queryset = queryset.order_by("title", "id")
+        return queryset

@@ -1,0 +1,73 @@
+from rest_framework import serializers
+
+from catalog.models import Book, Genre
+
+
+class GenreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Genre
+        fields = ["id", "name", "slug", "description", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs = {"slug": {"required": False, "validators": []}, "name": {"validators": []}}
+
+
+class GenreBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Genre
+        fields = ["name", "slug"]
+        read_only_fields = fields
+
+
+class BookListSerializer(serializers.ModelSerializer):
+    genres = GenreBriefSerializer(many=True, read_only=True)
+    average_rating = serializers.DecimalField(max_digits=3, decimal_places=2, read_only=True)
+    total_reviews = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Book
+        fields = [
+            "id",
+            "title",
+            "author",
+            "isbn",
+            "cover_image_url",
+            "publication_year",
+            "language_code",
+            "average_rating",
+            "total_reviews",
+            "genres",
+        ]
+        read_only_fields = fields
+
+
+class BookDetailSerializer(BookListSerializer):
+    rating_histogram = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+
+    class Meta(BookListSerializer.Meta):
+        fields = [
+            *BookListSerializer.Meta.fields,
+            "description",
+            "publication_date",
+            "rating_histogram",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class BookWriteSerializer(serializers.Serializer):
+    """Field shapes only; ISBN normalisation and uniqueness are checked by the service."""
+
+    title = serializers.CharField(max_length=500)
+    author = serializers.CharField(max_length=300)
+    isbn = serializers.CharField(max_length=32, required=False, allow_blank=True, allow_null=True)
+    description = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+    cover_image_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
+    publication_date = serializers.DateField(required=False, allow_null=True)
+    publication_year = serializers.IntegerField(
+        min_value=-5000, max_value=2100, required=False, allow_null=True
+    )
+    language_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    genres = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Genre.objects.all(), many=True, required=False, help_text="Genre slugs."
+    )

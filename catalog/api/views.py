@@ -1,0 +1,94 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from catalog import selectors, services
+from catalog.api.filters import BookFilter
+from catalog.api.permissions import IsStaffOrReadOnly
+from catalog.api.serializers import (
+    BookDetailSerializer,
+    BookListSerializer,
+    BookWriteSerializer,
+    GenreSerializer,
+)
+from catalog.models import Book, Genre
+
+UUID_PATTERN = "[0-9a-fA-F-]{36}"
+
+
+class BookViewSet(viewsets.ModelViewSet):
+    """Books. Anyone reads; staff (or a staff API key with `catalog:write`) writes."""
+
+    queryset = Book.objects.none()
+    permission_classes = [IsStaffOrReadOnly]
+    required_scope = "catalog:write"
+    filterset_class = BookFilter
+    lookup_value_regex = UUID_PATTERN
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "list":
+            return selectors.book_list(user=user)
+        return selectors.book_detail_queryset(user=user)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update"):
+            return BookWriteSerializer
+        return BookListSerializer if self.action == "list" else BookDetailSerializer
+
+    def _detail_response(self, book: Book, status_code=status.HTTP_200_OK) -> Response:
+        book = self.get_queryset().get(pk=book.pk)  # re-read with the same joins as reads
+        return Response(
+            BookDetailSerializer(book, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    @extend_schema(request=BookWriteSerializer, responses={201: BookDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = BookWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        book = services.book_create(**serializer.validated_data)
+        return self._detail_response(book, status.HTTP_201_CREATED)
+
+    @extend_schema(request=BookWriteSerializer, responses={200: BookDetailSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        book = get_object_or_404(Book.objects.all(), pk=kwargs["pk"])
+        serializer = BookWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        book = services.book_update(book=book, **serializer.validated_data)
+        return self._detail_response(book)
+
+    def destroy(self, request, *args, **kwargs):
+        book = get_object_or_404(Book.objects.all(), pk=kwargs["pk"])
+        services.book_delete(book=book)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GenreViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Genre.objects.none()
+    serializer_class = GenreSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    required_scope = "catalog:write"
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.genre_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.genre_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.genre_update(genre=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.genre_delete(genre=instance)
