@@ -1,6 +1,6 @@
 """Import of the full goodbooks-10k books.csv, next to a raw COPY of the same rows, in one run.
 
-    .venv/bin/python bench/import_books.py
+.venv/bin/python bench/import_books.py
 """
 
 import csv
@@ -32,9 +32,12 @@ def raw_copy() -> None:
     with BOOKS_CSV.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             writer.writerow([row["title"], row["authors"][:300], row["language_code"], row["book_id"]])
-    with connection.cursor() as cursor, cursor.copy(
-        "COPY books (title, author, language_code, source_book_id) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (language_code))"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            "COPY books (title, author, language_code, source_book_id) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (language_code))"
+        ) as copy,
+    ):
         copy.write(buffer.getvalue())
 
 

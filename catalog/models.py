@@ -106,23 +106,20 @@ class Book(models.Model):
                 then=models.Value(0),
             ),
             default=models.functions.Round(
-                models.ExpressionWrapper(
-                    (
-                        F("rating_1_count")
-                        + 2 * F("rating_2_count")
-                        + 3 * F("rating_3_count")
-                        + 4 * F("rating_4_count")
-                        + 5 * F("rating_5_count")
-                    )
-                    * models.Value(1.0, output_field=models.DecimalField())
-                    / (
-                        F("rating_1_count")
-                        + F("rating_2_count")
-                        + F("rating_3_count")
-                        + F("rating_4_count")
-                        + F("rating_5_count")
-                    ),
-                    output_field=models.DecimalField(),
+                models.functions.Cast(
+                    F("rating_1_count")
+                    + 2 * F("rating_2_count")
+                    + 3 * F("rating_3_count")
+                    + 4 * F("rating_4_count")
+                    + 5 * F("rating_5_count"),
+                    output_field=models.DecimalField(max_digits=14, decimal_places=4),
+                )
+                / (
+                    F("rating_1_count")
+                    + F("rating_2_count")
+                    + F("rating_3_count")
+                    + F("rating_4_count")
+                    + F("rating_5_count")
                 ),
                 2,
             ),

@@ -3,6 +3,7 @@ from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, Genre
+from reviews.selectors import annotate_user_rating
 
 
 def _genres_prefetch() -> Prefetch:
@@ -11,7 +12,8 @@ def _genres_prefetch() -> Prefetch:
 
 def book_list(*, user=None) -> QuerySet[Book]:
     """Books with what list and detail show: genres (one extra query) and the caller's own rating."""
-    return Book.objects.defer("search_vector", "author_vector").prefetch_related(_genres_prefetch())
+    queryset = Book.objects.defer("search_vector", "author_vector").prefetch_related(_genres_prefetch())
+    return annotate_user_rating(queryset, user=user)
 
 
 def book_detail_queryset(*, user=None) -> QuerySet[Book]:

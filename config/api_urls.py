@@ -12,4 +12,5 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
+    path("", include("reviews.api.urls")),
 ]

@@ -31,8 +31,14 @@ class QuotaExceeded(exceptions.APIException):
     default_code = "quota_exceeded"
 
 
+class ConflictError(Exception):
+    """Raised by services when a write contradicts existing state; the API answers 409 with the message."""
+
+
 def api_exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, ConflictError):
+        exc = Conflict(str(exc))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, IntegrityError):
         # The constraint is the backstop for races the validators cannot see.

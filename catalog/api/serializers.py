@@ -22,6 +22,9 @@ class BookListSerializer(serializers.ModelSerializer):
     genres = GenreBriefSerializer(many=True, read_only=True)
     average_rating = serializers.DecimalField(max_digits=3, decimal_places=2, read_only=True)
     total_reviews = serializers.IntegerField(read_only=True)
+    my_rating = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The caller's own stars for this book; null if none."
+    )
 
     class Meta:
         model = Book
@@ -35,6 +38,7 @@ class BookListSerializer(serializers.ModelSerializer):
             "language_code",
             "average_rating",
             "total_reviews",
+            "my_rating",
             "genres",
         ]
         read_only_fields = fields

@@ -10,7 +10,7 @@ DATASET = Path(settings.BASE_DIR) / "catalog" / "data" / "goodbooks-10k"
 
 
 class Command(BaseCommand):
-    help = "Load the goodbooks-10k demo catalog and sample ratings once; later runs do nothing."
+    help = "Load the goodbooks-10k demo catalog and its sample ratings once; later runs do nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("--dataset", type=Path, default=DATASET)
@@ -29,3 +29,4 @@ class Command(BaseCommand):
             quiet_issues=True,
             stdout=self.stdout,
         )
+        call_command("import_ratings", str(dataset / "samples" / "ratings.csv"), stdout=self.stdout)

@@ -1,0 +1,30 @@
+from rest_framework import serializers
+
+from reviews.models import REVIEW_TEXT_MAX, Review
+
+
+class ReviewReadSerializer(serializers.ModelSerializer):
+    reviewer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ["id", "book", "reviewer", "rating", "review_text", "created_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_reviewer(self, review: Review) -> str:
+        # Readers are shown by first name and initial, never by email.
+        user = review.user
+        initial = f" {user.last_name[:1]}." if user.last_name else ""
+        return f"{user.first_name}{initial}".strip() or "A reader"
+
+
+class ReviewWriteSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    review_text = serializers.CharField(
+        max_length=REVIEW_TEXT_MAX, required=False, allow_blank=True, default=""
+    )
+
+
+class ReviewUpdateSerializer(ReviewWriteSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5, required=False)
+    review_text = serializers.CharField(max_length=REVIEW_TEXT_MAX, required=False, allow_blank=True)

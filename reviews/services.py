@@ -1,0 +1,81 @@
+from django.db import IntegrityError, connection, transaction
+
+from accounts.models import User
+from catalog.models import Book
+from config.exceptions import ConflictError
+from reviews.models import Review
+
+ALREADY_REVIEWED = (
+    "You have already reviewed this book; edit your review instead (PATCH /api/v1/reviews/{id}/)."
+)
+
+
+def review_create(*, user: User, book: Book, rating: int, review_text: str = "") -> Review:
+    """Create the user's review of ``book``. A second review (also a racing one) raises ConflictError.
+
+    The book's aggregates are updated by the database trigger in the same transaction.
+    """
+    review = Review(user=user, book=book, rating=rating, review_text=review_text)
+    review.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            review.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ConflictError(ALREADY_REVIEWED) from exc
+    return review
+
+
+def review_update(*, review: Review, rating: int | None = None, review_text: str | None = None) -> Review:
+    fields = []
+    if rating is not None:
+        review.rating = rating
+        fields.append("rating")
+    if review_text is not None:
+        review.review_text = review_text
+        fields.append("review_text")
+    review.full_clean(validate_unique=False, validate_constraints=False)
+    review.save(update_fields=[*fields, "updated_at"])
+    return review
+
+
+def review_delete(*, review: Review) -> None:
+    review.delete()
+
+
+def ratings_recompute(*, check_only: bool = False) -> list[dict]:
+    """Compare every book's stored aggregates with a fresh GROUP BY of the reviews table.
+
+    Returns the books that differ; unless ``check_only``, repairs them all in one set-based UPDATE.
+    """
+    fresh = """
+        SELECT b.id, b.title,
+               ARRAY[b.rating_1_count, b.rating_2_count, b.rating_3_count, b.rating_4_count, b.rating_5_count]::bigint[]
+                   AS stored,
+               ARRAY[coalesce(r.c1, 0), coalesce(r.c2, 0), coalesce(r.c3, 0), coalesce(r.c4, 0), coalesce(r.c5, 0)]
+                   AS actual
+        FROM books b
+        LEFT JOIN (
+            SELECT book_id, count(*) FILTER (WHERE rating = 1) c1, count(*) FILTER (WHERE rating = 2) c2,
+                   count(*) FILTER (WHERE rating = 3) c3, count(*) FILTER (WHERE rating = 4) c4,
+                   count(*) FILTER (WHERE rating = 5) c5
+            FROM reviews GROUP BY book_id
+        ) r ON r.book_id = b.id
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, title, stored, actual FROM ({fresh}) f WHERE stored <> actual ORDER BY title"
+        )
+        drift = [
+            {"book_id": row[0], "title": row[1], "stored": list(row[2]), "actual": list(row[3])}
+            for row in cursor.fetchall()
+        ]
+        if drift and not check_only:
+            cursor.execute(
+                f"""
+                UPDATE books b SET rating_1_count = f.actual[1], rating_2_count = f.actual[2],
+                    rating_3_count = f.actual[3], rating_4_count = f.actual[4], rating_5_count = f.actual[5]
+                FROM ({fresh}) f
+                WHERE b.id = f.id AND f.stored <> f.actual
+                """
+            )
+    return drift
