@@ -87,9 +87,12 @@ with timed(results, "import_ratings again (all unchanged)"):
     call_command("import_ratings", str(OUT), stdout=StringIO(), stderr=StringIO())
 payload = resolved_rows()
 reset_reviews()
-with timed(results, "raw COPY into reviews"), connection.cursor() as cursor:
-    with cursor.copy("COPY reviews (user_id, book_id, rating) FROM STDIN") as copy:
-        copy.write(payload)
+with (
+    timed(results, "raw COPY into reviews"),
+    connection.cursor() as cursor,
+    cursor.copy("COPY reviews (user_id, book_id, rating) FROM STDIN") as copy,
+):
+    copy.write(payload)
 
 call_command("recompute_ratings", check=True, stdout=StringIO())  # aggregates exact after both paths
 copy_rate = rows / results["raw COPY into reviews"]
