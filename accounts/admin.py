@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts import services
 from accounts.models import ApiKey, User, UserPreferences
+from catalog.models import Book
+from favorites.selectors import favorite_books
+from favorites.services import favorite_remove
 
 
 class UserAddForm(AdminUserCreationForm):
@@ -13,9 +17,25 @@ class UserAddForm(AdminUserCreationForm):
 
 
 class UserEditForm(UserChangeForm):
+    # Favorites have a composite primary key, which Django 5.2's admin cannot inline; they are listed
+    # here instead, and ticking one removes it through the favorites service.
+    remove_favorites = forms.ModelMultipleChoiceField(
+        queryset=Book.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Favorites",
+        help_text="Newest first. Tick a book and save to remove it from this reader's favorites.",
+    )
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            books = Book.objects.only("id", "title", "author")
+            self.fields["remove_favorites"].queryset = favorite_books(user=self.instance, books=books)
 
 
 class UserPreferencesInline(admin.StackedInline):
@@ -64,10 +84,16 @@ class UserAdmin(DjangoUserAdmin):
         ("Identity provider", {"fields": ["external_auth_id"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
+        ("Favorites", {"classes": ["collapse"], "fields": ["remove_favorites"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for book in form.cleaned_data.get("remove_favorites") or []:
+            favorite_remove(user=obj, book_id=book.pk)
 
     def get_inlines(self, request, obj):
         # Preferences are created by the database with the user, so they are only edited afterwards.

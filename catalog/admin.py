@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from catalog import selectors
 from catalog.models import Book, BookGenre, Genre
+from favorites.selectors import annotate_favorite_count
 
 
 class BookGenreInline(admin.TabularInline):
@@ -68,11 +69,12 @@ class BookAdmin(admin.ModelAdmin):
         ("Publication", {"fields": ["publication_date", "publication_year", "language_code"]}),
         (
             "Ratings (maintained from reviews, read-only)",
-            {"fields": ["average_rating", "total_reviews", "rating_histogram"]},
+            {"fields": ["average_rating", "total_reviews", "rating_histogram", "favorite_count"]},
         ),
         ("Source", {"fields": ["source_book_id", "created_at", "updated_at"]}),
     ]
     readonly_fields = [
+        "favorite_count",
         "average_rating",
         "total_reviews",
         "rating_histogram",
@@ -83,6 +85,15 @@ class BookAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("search_vector", "author_vector")
+
+    def get_object(self, request, object_id, from_field=None):
+        book = super().get_object(request, object_id, from_field)
+        return book and annotate_favorite_count(Book.objects.filter(pk=book.pk)).get()
+
+    @admin.display(description="Favorited by")
+    def favorite_count(self, obj: Book) -> str:
+        count = getattr(obj, "favorite_count", None)
+        return "—" if count is None else f"{count} reader(s)"
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -3,6 +3,7 @@ from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, Genre
+from favorites.selectors import annotate_favorite_count
 from reviews.selectors import annotate_user_rating
 
 
@@ -17,7 +18,7 @@ def book_list(*, user=None) -> QuerySet[Book]:
 
 
 def book_detail_queryset(*, user=None) -> QuerySet[Book]:
-    return book_list(user=user)
+    return annotate_favorite_count(book_list(user=user))
 
 
 def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("reviews.api.urls")),
+    path("", include("favorites.api.urls")),
 ]

@@ -25,6 +25,7 @@ class BookListSerializer(serializers.ModelSerializer):
     my_rating = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="The caller's own stars for this book; null if none."
     )
+    is_favorite = serializers.SerializerMethodField(help_text="Null for anonymous callers.")
 
     class Meta:
         model = Book
@@ -39,13 +40,19 @@ class BookListSerializer(serializers.ModelSerializer):
             "average_rating",
             "total_reviews",
             "my_rating",
+            "is_favorite",
             "genres",
         ]
         read_only_fields = fields
 
+    def get_is_favorite(self, book: Book) -> bool | None:
+        favorite_ids = self.context.get("favorite_ids")
+        return None if favorite_ids is None else book.pk in favorite_ids
+
 
 class BookDetailSerializer(BookListSerializer):
     rating_histogram = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+    favorite_count = serializers.IntegerField(read_only=True)
 
     class Meta(BookListSerializer.Meta):
         fields = [
@@ -53,6 +60,7 @@ class BookDetailSerializer(BookListSerializer):
             "description",
             "publication_date",
             "rating_histogram",
+            "favorite_count",
             "created_at",
             "updated_at",
         ]
@@ -75,3 +83,11 @@ class BookWriteSerializer(serializers.Serializer):
     genres = serializers.SlugRelatedField(
         slug_field="slug", queryset=Genre.objects.all(), many=True, required=False, help_text="Genre slugs."
     )
+
+
+class FavoriteBookSerializer(BookListSerializer):
+    favorited_at = serializers.DateTimeField(read_only=True)
+
+    class Meta(BookListSerializer.Meta):
+        fields = [*BookListSerializer.Meta.fields, "favorited_at"]
+        read_only_fields = fields

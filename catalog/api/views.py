@@ -13,6 +13,7 @@ from catalog.api.serializers import (
     GenreSerializer,
 )
 from catalog.models import Book, Genre
+from favorites.selectors import favorite_book_ids
 
 UUID_PATTERN = "[0-9a-fA-F-]{36}"
 
@@ -38,17 +39,30 @@ class BookViewSet(viewsets.ModelViewSet):
             return BookWriteSerializer
         return BookListSerializer if self.action == "list" else BookDetailSerializer
 
+    def _favorites_context(self, books) -> dict:
+        user = self.request.user
+        if not user.is_authenticated:
+            return {"favorite_ids": None}
+        return {"favorite_ids": favorite_book_ids(user=user, book_ids=[book.pk for book in books])}
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), **self._favorites_context(page)}
+        return self.get_paginated_response(BookListSerializer(page, many=True, context=context).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail_response(self.get_object())
+
     def _detail_response(self, book: Book, status_code=status.HTTP_200_OK) -> Response:
-        book = self.get_queryset().get(pk=book.pk)  # re-read with the same joins as reads
-        return Response(
-            BookDetailSerializer(book, context=self.get_serializer_context()).data, status=status_code
-        )
+        context = {**self.get_serializer_context(), **self._favorites_context([book])}
+        return Response(BookDetailSerializer(book, context=context).data, status=status_code)
 
     @extend_schema(request=BookWriteSerializer, responses={201: BookDetailSerializer})
     def create(self, request, *args, **kwargs):
         serializer = BookWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         book = services.book_create(**serializer.validated_data)
+        book = self.get_queryset().get(pk=book.pk)  # re-read with the same joins as reads
         return self._detail_response(book, status.HTTP_201_CREATED)
 
     @extend_schema(request=BookWriteSerializer, responses={200: BookDetailSerializer})
@@ -57,7 +71,7 @@ class BookViewSet(viewsets.ModelViewSet):
         serializer = BookWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         book = services.book_update(book=book, **serializer.validated_data)
-        return self._detail_response(book)
+        return self._detail_response(self.get_queryset().get(pk=book.pk))
 
     def destroy(self, request, *args, **kwargs):
         book = get_object_or_404(Book.objects.all(), pk=kwargs["pk"])

@@ -1,0 +1,41 @@
+from collections.abc import Iterable
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from catalog.models import Book
+from favorites.models import UserFavorite
+
+
+def favorite_exists(*, user, book_id) -> bool:
+    return user.is_authenticated and UserFavorite.objects.filter(user=user, book_id=book_id).exists()
+
+
+def favorite_book_ids(*, user, book_ids: Iterable) -> set:
+    """Which of ``book_ids`` the user has favorited, in one query (for annotating a page of books)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(
+        UserFavorite.objects.filter(user=user, book_id__in=list(book_ids)).values_list("book_id", flat=True)
+    )
+
+
+def favorite_books(*, user, books: QuerySet[Book]) -> QuerySet[Book]:
+    """The user's favorite books, newest favorite first, each with ``favorited_at``."""
+    favorited_at = UserFavorite.objects.filter(user=user, book_id=OuterRef("pk")).values("created_at")[:1]
+    return (
+        books.filter(favorited_by__user=user)
+        .annotate(favorited_at=Subquery(favorited_at))
+        .order_by("-favorited_at", "id")
+    )
+
+
+def annotate_favorite_count(queryset: QuerySet[Book]) -> QuerySet[Book]:
+    counts = (
+        UserFavorite.objects.filter(book_id=OuterRef("pk"))
+        .order_by()
+        .values("book_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return queryset.annotate(favorite_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
