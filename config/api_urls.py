@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("favorites.api.urls")),
+    path("", include("collections_app.api.urls")),
 ]

@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from catalog.models import Book
+from collections_app.models import (
+    NAME_MAX,
+    Collection,
+    CollectionBook,
+    CollectionGroup,
+    GroupBook,
+    Visibility,
+)
+
+
+class CollectionBookBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author", "cover_image_url"]
+        read_only_fields = fields
+
+
+class GroupEntrySerializer(serializers.ModelSerializer):
+    book = CollectionBookBriefSerializer(read_only=True)
+
+    class Meta:
+        model = GroupBook
+        fields = ["position", "book"]
+        read_only_fields = fields
+
+
+class CollectionMembershipSerializer(serializers.ModelSerializer):
+    book = CollectionBookBriefSerializer(read_only=True)
+
+    class Meta:
+        model = CollectionBook
+        fields = ["added_at", "book"]
+        read_only_fields = fields
+
+
+class GroupReadSerializer(serializers.ModelSerializer):
+    book_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = CollectionGroup
+        fields = ["id", "name", "description", "position", "book_count", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class GroupWithBooksSerializer(serializers.ModelSerializer):
+    books = GroupEntrySerializer(source="entries", many=True, read_only=True)
+
+    class Meta:
+        model = CollectionGroup
+        fields = ["id", "name", "description", "position", "books"]
+        read_only_fields = fields
+
+
+class CollectionReadSerializer(serializers.ModelSerializer):
+    owner = serializers.UUIDField(source="created_by_id", read_only=True, allow_null=True)
+    group_count = serializers.IntegerField(read_only=True)
+    book_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Collection
+        fields = [
+            "id",
+            "name",
+            "description",
+            "visibility",
+            "owner",
+            "group_count",
+            "book_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CollectionDetailSerializer(CollectionReadSerializer):
+    groups = GroupWithBooksSerializer(many=True, read_only=True)
+    books = CollectionMembershipSerializer(source="memberships", many=True, read_only=True)
+
+    class Meta(CollectionReadSerializer.Meta):
+        fields = [*CollectionReadSerializer.Meta.fields, "groups", "books"]
+        read_only_fields = fields
+
+
+class CollectionWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=NAME_MAX)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class GroupWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=NAME_MAX)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    position = serializers.IntegerField(
+        min_value=0, required=False, help_text="0-based; past the end means at the end. Others shift."
+    )
+
+
+class PositionSerializer(serializers.Serializer):
+    position = serializers.IntegerField(
+        min_value=0, required=False, help_text="0-based; default and past the end: at the end."
+    )

@@ -1,0 +1,236 @@
+"""Every write to collections. Each service that touches positions or memberships first locks the
+collection row (``SELECT … FOR UPDATE``), so concurrent moves in one collection run one after another and
+positions stay 0..n-1 without ties; deferred unique constraints on positions are the database backstop."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accounts.models import User
+from catalog.models import Book
+from collections_app.models import Collection, CollectionBook, CollectionGroup, GroupBook, Visibility
+
+COLLECTION_FIELDS = frozenset({"name", "description", "visibility"})
+
+
+def _lock(collection: Collection) -> Collection:
+    return Collection.objects.select_for_update().get(pk=collection.pk)
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "A name is required."})
+    return name
+
+
+# --- collections -------------------------------------------------------------------------------------
+
+
+def collection_create(
+    *, owner: User | None, name: str, description: str = "", visibility: str = Visibility.PRIVATE
+) -> Collection:
+    collection = Collection(
+        created_by=owner, name=_clean_name(name), description=description, visibility=visibility
+    )
+    collection.full_clean()
+    collection.save()
+    return collection
+
+
+def collection_update(*, collection: Collection, **fields) -> Collection:
+    unknown = set(fields) - COLLECTION_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    if "name" in fields:
+        fields["name"] = _clean_name(fields["name"])
+    for field, value in fields.items():
+        setattr(collection, field, value)
+    collection.full_clean()
+    collection.save()
+    return collection
+
+
+def collection_delete(*, collection: Collection) -> None:
+    collection.delete()
+
+
+@transaction.atomic
+def collection_add_book(*, collection: Collection, book: Book) -> None:
+    """Idempotent (``ON CONFLICT DO NOTHING``)."""
+    _lock(collection)
+    CollectionBook.objects.bulk_create(
+        [CollectionBook(collection=collection, book=book)], ignore_conflicts=True
+    )
+
+
+@transaction.atomic
+def collection_remove_book(*, collection: Collection, book_id) -> None:
+    """Idempotent. Also removes the book from the collection's groups, closing the gaps it leaves."""
+    _lock(collection)
+    for entry in GroupBook.objects.filter(collection=collection, book_id=book_id):
+        _group_remove_entry(entry)
+    CollectionBook.objects.filter(collection=collection, book_id=book_id).delete()
+
+
+@transaction.atomic
+def collection_set_books(*, collection: Collection, books: list[Book]) -> None:
+    """Make the collection hold exactly ``books`` (the admin's multi-select)."""
+    _lock(collection)
+    wanted = {book.pk for book in books}
+    current = set(CollectionBook.objects.filter(collection=collection).values_list("book_id", flat=True))
+    for book_id in current - wanted:
+        collection_remove_book(collection=collection, book_id=book_id)
+    CollectionBook.objects.bulk_create(
+        [CollectionBook(collection=collection, book_id=book_id) for book_id in wanted - current],
+        ignore_conflicts=True,
+    )
+
+
+# --- groups -----------------------------------------------------------------------------------------------
+
+
+def _group_name_taken(collection: Collection, name: str, exclude_pk=None) -> bool:
+    return CollectionGroup.objects.filter(collection=collection, name=name).exclude(pk=exclude_pk).exists()
+
+
+@transaction.atomic
+def group_create(
+    *, collection: Collection, name: str, description: str = "", position: int | None = None
+) -> CollectionGroup:
+    """Insert at ``position`` (default and past-the-end: at the end), shifting later groups down."""
+    _lock(collection)
+    name = _clean_name(name)
+    if _group_name_taken(collection, name):
+        raise ValidationError({"name": "This collection already has a group with that name."})
+    count = CollectionGroup.objects.filter(collection=collection).count()
+    position = count if position is None else min(position, count)
+    CollectionGroup.objects.filter(collection=collection, position__gte=position).update(
+        position=F("position") + 1
+    )
+    group = CollectionGroup(collection=collection, name=name, description=description, position=position)
+    group.full_clean(validate_constraints=False, validate_unique=False)
+    try:
+        with transaction.atomic():
+            group.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ValidationError({"name": "This collection already has a group with that name."}) from exc
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *,
+    group: CollectionGroup,
+    name: str | None = None,
+    description: str | None = None,
+    position: int | None = None,
+) -> CollectionGroup:
+    _lock(group.collection)
+    group = CollectionGroup.objects.get(pk=group.pk)  # fresh position, now that the collection is locked
+    if name is not None:
+        name = _clean_name(name)
+        if _group_name_taken(group.collection, name, exclude_pk=group.pk):
+            raise ValidationError({"name": "This collection already has a group with that name."})
+        group.name = name
+    if description is not None:
+        group.description = description
+    group.full_clean(validate_constraints=False, validate_unique=False)
+    group.save(update_fields=["name", "description", "updated_at"])
+    if position is not None:
+        _group_move(group, position)
+    return group
+
+
+def _group_move(group: CollectionGroup, position: int) -> None:
+    """Caller holds the collection lock."""
+    siblings = CollectionGroup.objects.filter(collection_id=group.collection_id)
+    position = min(position, siblings.count() - 1)
+    old = group.position
+    if position < old:
+        siblings.filter(position__gte=position, position__lt=old).update(position=F("position") + 1)
+    elif position > old:
+        siblings.filter(position__gt=old, position__lte=position).update(position=F("position") - 1)
+    if position != old:
+        CollectionGroup.objects.filter(pk=group.pk).update(position=position)
+        group.position = position
+
+
+@transaction.atomic
+def group_delete(*, group: CollectionGroup) -> None:
+    _lock(group.collection)
+    group = CollectionGroup.objects.get(pk=group.pk)
+    group.delete()
+    CollectionGroup.objects.filter(collection_id=group.collection_id, position__gt=group.position).update(
+        position=F("position") - 1
+    )
+
+
+# --- books in groups --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_put_book(*, group: CollectionGroup, book: Book, position: int | None = None) -> GroupBook:
+    """Put ``book`` in ``group`` at ``position`` (default: the end; past the end: the end). Adds the book to
+    the collection if needed. Idempotent: a book already in the group stays put unless a position is given."""
+    _lock(group.collection)
+    CollectionBook.objects.bulk_create(
+        [CollectionBook(collection_id=group.collection_id, book=book)], ignore_conflicts=True
+    )
+    entries = GroupBook.objects.filter(group=group)
+    existing = entries.filter(book=book).first()
+    if existing is not None:
+        if position is not None:
+            _group_book_move(existing, position)
+        return existing
+    count = entries.count()
+    position = count if position is None else min(position, count)
+    entries.filter(position__gte=position).update(position=F("position") + 1)
+    return GroupBook.objects.create(
+        group=group, book=book, collection_id=group.collection_id, position=position
+    )
+
+
+def _group_book_move(entry: GroupBook, position: int) -> None:
+    """Caller holds the collection lock."""
+    entries = GroupBook.objects.filter(group_id=entry.group_id)
+    position = min(position, entries.count() - 1)
+    old = entry.position
+    if position < old:
+        entries.filter(position__gte=position, position__lt=old).update(position=F("position") + 1)
+    elif position > old:
+        entries.filter(position__gt=old, position__lte=position).update(position=F("position") - 1)
+    if position != old:
+        entries.filter(book_id=entry.book_id).update(position=position)
+        entry.position = position
+
+
+def _group_remove_entry(entry: GroupBook) -> None:
+    """Caller holds the collection lock."""
+    GroupBook.objects.filter(group_id=entry.group_id, book_id=entry.book_id).delete()
+    GroupBook.objects.filter(group_id=entry.group_id, position__gt=entry.position).update(
+        position=F("position") - 1
+    )
+
+
+@transaction.atomic
+def group_remove_book(*, group: CollectionGroup, book_id) -> None:
+    """Idempotent; the book stays in the collection."""
+    _lock(group.collection)
+    entry = GroupBook.objects.filter(group=group, book_id=book_id).first()
+    if entry is not None:
+        _group_remove_entry(entry)
+
+
+@transaction.atomic
+def group_set_books(*, group: CollectionGroup, books: list[Book]) -> None:
+    """Make the group hold exactly ``books``: keep the order of those already in it, append new ones."""
+    _lock(group.collection)
+    wanted = {book.pk: book for book in books}
+    for entry in GroupBook.objects.filter(group=group).order_by("-position"):
+        if entry.book_id not in wanted:
+            _group_remove_entry(entry)
+    present = set(GroupBook.objects.filter(group=group).values_list("book_id", flat=True))
+    for book_id, book in wanted.items():
+        if book_id not in present:
+            group_put_book(group=group, book=book)

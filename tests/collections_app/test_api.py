@@ -1,0 +1,221 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts import services as account_services
+from collections_app import services
+from collections_app.models import CollectionBook, CollectionGroup
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import BookFactory
+from tests.collections_app.factories import CollectionFactory
+from tests.collections_app.helpers import assert_invariants
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def test_create_collection_with_counts(user_client):
+    response = user_client.post(
+        "/api/v1/collections/", {"name": "Summer reads", "visibility": "public"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["group_count"], body["book_count"], body["groups"], body["books"]) == (0, 0, [], [])
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x" * 256}, "name"),
+        ({"name": "ok", "visibility": "secret"}, "visibility"),
+        ({}, "name"),
+    ],
+)
+def test_bad_collection_input_is_400(user_client, payload, field):
+    response = user_client.post("/api/v1/collections/", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_whitespace_only_name_is_400(user_client):
+    response = user_client.post("/api/v1/collections/", {"name": "   "}, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("visibility", "viewer", "listed", "readable"),
+    [
+        ("private", "owner", True, True),
+        ("private", "other", False, False),
+        ("private", "anonymous", False, False),
+        ("unlisted", "owner", True, True),
+        ("unlisted", "other", False, True),
+        ("unlisted", "anonymous", False, True),
+        ("public", "owner", True, True),
+        ("public", "other", True, True),
+        ("public", "anonymous", True, True),
+    ],
+)
+def test_visibility_matrix(visibility, viewer, listed, readable):
+    collection = CollectionFactory(visibility=visibility)
+    client = {
+        "owner": _client(collection.created_by),
+        "other": _client(UserFactory()),
+        "anonymous": _client(),
+    }[viewer]
+    ids = [row["id"] for row in client.get("/api/v1/collections/").json()["results"]]
+    assert (str(collection.pk) in ids) is listed
+    assert client.get(f"/api/v1/collections/{collection.pk}/").status_code == (200 if readable else 404)
+
+
+def test_site_curated_collections_are_listed_for_everyone():
+    curated = services.collection_create(owner=None, name="Staff picks", visibility="public")
+    ids = [row["id"] for row in _client().get("/api/v1/collections/").json()["results"]]
+    assert str(curated.pk) in ids
+    assert (
+        _client(UserFactory())
+        .patch(f"/api/v1/collections/{curated.pk}/", {"name": "Mine"}, format="json")
+        .status_code
+        == 403
+    )
+
+
+def test_others_cannot_change_or_add_to_private_collections_404():
+    collection = CollectionFactory(visibility="private")
+    book = BookFactory()
+    other = _client(UserFactory())
+    assert (
+        other.patch(f"/api/v1/collections/{collection.pk}/", {"name": "x"}, format="json").status_code == 404
+    )
+    assert other.put(f"/api/v1/collections/{collection.pk}/books/{book.pk}/").status_code == 404
+    assert other.delete(f"/api/v1/collections/{collection.pk}/").status_code == 404
+    assert not CollectionBook.objects.exists()
+
+
+def test_others_cannot_change_public_collections_403():
+    collection = CollectionFactory(visibility="public")
+    assert _client(UserFactory()).delete(f"/api/v1/collections/{collection.pk}/").status_code == 403
+
+
+def test_book_put_delete_are_idempotent(user):
+    collection = CollectionFactory(created_by=user)
+    book = BookFactory()
+    client = _client(user)
+    url = f"/api/v1/collections/{collection.pk}/books/{book.pk}/"
+    assert [client.put(url).status_code for _ in range(2)] == [204, 204]
+    assert CollectionBook.objects.count() == 1
+    assert [client.delete(url).status_code for _ in range(2)] == [204, 204]
+    assert (
+        client.put(
+            f"/api/v1/collections/{collection.pk}/books/00000000-0000-0000-0000-000000000000/"
+        ).status_code
+        == 404
+    )
+
+
+def test_groups_crud_rename_and_move(user):
+    collection = CollectionFactory(created_by=user)
+    client = _client(user)
+    base = f"/api/v1/collections/{collection.pk}/groups/"
+    ids = [client.post(base, {"name": name}, format="json").json()["id"] for name in "ABC"]
+    assert client.patch(f"{base}{ids[2]}/", {"position": 0}, format="json").json()["position"] == 0
+    assert [g["name"] for g in client.get(base).json()] == ["C", "A", "B"]
+    assert client.patch(f"{base}{ids[0]}/", {"name": "Renamed"}, format="json").json()["name"] == "Renamed"
+    assert client.patch(f"{base}{ids[0]}/", {"position": 99}, format="json").json()["position"] == 2
+    assert client.delete(f"{base}{ids[2]}/").status_code == 204
+    assert [g["position"] for g in client.get(base).json()] == [0, 1]
+    assert_invariants(collection)
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x" * 256}, "name"),
+        ({"name": "ok", "position": -1}, "position"),
+        ({"name": "ok", "position": 1.5}, "position"),
+        ({"name": "ok", "position": "first"}, "position"),
+    ],
+)
+def test_bad_group_input_is_400(user, payload, field):
+    collection = CollectionFactory(created_by=user)
+    response = _client(user).post(f"/api/v1/collections/{collection.pk}/groups/", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_duplicate_group_name_is_400(user):
+    collection = CollectionFactory(created_by=user)
+    client = _client(user)
+    client.post(f"/api/v1/collections/{collection.pk}/groups/", {"name": "A"}, format="json")
+    response = client.post(f"/api/v1/collections/{collection.pk}/groups/", {"name": "A"}, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()
+
+
+def test_group_books_put_at_position_move_and_remove(user):
+    collection = CollectionFactory(created_by=user)
+    group = services.group_create(collection=collection, name="A")
+    books = BookFactory.create_batch(3)
+    client = _client(user)
+    url = f"/api/v1/collections/{collection.pk}/groups/{group.pk}/books/"
+    for book in books:
+        assert client.put(f"{url}{book.pk}/", format="json").status_code == 204
+    assert client.put(f"{url}{books[2].pk}/", {"position": 0}, format="json").status_code == 204
+    assert client.put(f"{url}{books[0].pk}/", {"position": -1}, format="json").status_code == 400
+    assert client.put(f"{url}{books[0].pk}/", {"position": "x"}, format="json").status_code == 400
+    detail = client.get(f"/api/v1/collections/{collection.pk}/").json()
+    assert [e["book"]["id"] for e in detail["groups"][0]["books"]] == [
+        str(books[2].pk),
+        str(books[0].pk),
+        str(books[1].pk),
+    ]
+    assert client.delete(f"{url}{books[0].pk}/").status_code == 204
+    assert detail["book_count"] == 3
+    assert_invariants(collection)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_collection_detail_query_count_is_constant(user, size):
+    collection = CollectionFactory(created_by=user)
+    books = BookFactory.create_batch(size)
+    for g in range(size):
+        group = services.group_create(collection=collection, name=f"G{g}")
+        for book in books:
+            services.group_put_book(group=group, book=book)
+    with CaptureQueriesContext(connection) as queries:
+        response = _client(user).get(f"/api/v1/collections/{collection.pk}/")
+    body = response.json()
+    assert len(body["groups"]) == size and len(body["groups"][0]["books"]) == size
+    # throttle counter, collection with counts, groups, group entries with books, collection books
+    assert len(queries) == 5, [q["sql"] for q in queries]
+
+
+@pytest.mark.parametrize("page_size", [5, 50])
+def test_collection_list_query_count_is_constant(user, page_size):
+    for _ in range(60):
+        CollectionFactory(created_by=user)
+    with CaptureQueriesContext(connection) as queries:
+        response = _client(user).get("/api/v1/collections/", {"page_size": page_size})
+    assert len(response.json()["results"]) == page_size
+    assert len(queries) == 3  # throttle counter, count, page with counts
+
+
+def test_api_key_needs_collections_write(user):
+    _k, read_only = account_services.api_key_create(user=user, name="ro", permissions=[])
+    _k, writer = account_services.api_key_create(user=user, name="rw", permissions=["collections:write"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {read_only}")
+    assert client.post("/api/v1/collections/", {"name": "x"}, format="json").status_code == 403
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {writer}")
+    assert client.post("/api/v1/collections/", {"name": "x"}, format="json").status_code == 201
+    assert CollectionGroup.objects.count() == 0
