@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("reviews.api.urls")),
     path("", include("favorites.api.urls")),
     path("", include("collections_app.api.urls")),
+    path("", include("stories.api.urls")),
 ]

@@ -25,19 +25,23 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-class QuotaExceeded(exceptions.APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = "Quota exceeded."
-    default_code = "quota_exceeded"
-
-
 class ConflictError(Exception):
     """Raised by services when a write contradicts existing state; the API answers 409 with the message."""
+
+
+class QuotaExceededError(Exception):
+    """Raised by services when a quota is used up; the API answers 429 with Retry-After."""
+
+    def __init__(self, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def api_exception_handler(exc, context):
     if isinstance(exc, ConflictError):
         exc = Conflict(str(exc))
+    elif isinstance(exc, QuotaExceededError):
+        exc = exceptions.Throttled(wait=exc.retry_after, detail=str(exc))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, IntegrityError):

@@ -113,7 +113,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -170,6 +170,8 @@ LOGIN_COOLOFF_SECONDS = env.int("LOGIN_COOLOFF_SECONDS", default=900)
 STORY_VOICE_BACKEND = env("STORY_VOICE_BACKEND", default="stories.voices.EspeakVoice")
 STORY_NARRATOR = env("STORY_NARRATOR", default="stories.narrators.TemplateNarrator")
 STORY_STUCK_AFTER_SECONDS = env.int("STORY_STUCK_AFTER_SECONDS", default=1800)
+# Local paths and file:// URLs let a user read repositories on the server's disk: development only.
+STORY_ALLOW_LOCAL_REPOSITORIES = env.bool("STORY_ALLOW_LOCAL_REPOSITORIES", default=DEBUG)
 
 LOGGING = {
     "version": 1,

@@ -6,3 +6,4 @@ DATABASES["default"]["OPTIONS"].pop("pool", None)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 DEBUG = False
+STORY_ALLOW_LOCAL_REPOSITORIES = True

@@ -1,0 +1,184 @@
+"""Reading a git repository with dulwich: what it is made of, where to start, and how it grew."""
+
+import io
+import re
+import shutil
+import tempfile
+from collections import Counter
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from dulwich import porcelain
+from dulwich.errors import NotGitRepository
+from dulwich.object_store import iter_tree_contents
+from dulwich.repo import Repo
+
+MAX_FILES = 20_000
+MAX_BLOB_BYTES = 2 * 1024 * 1024
+MAX_COMMITS = 50_000
+MAX_LISTED_PATHS = 2_000  # kept in the cached analysis so narrators can find what a focus area names
+REMOTE_SCHEMES = ("http", "https", "git", "ssh")
+
+LANGUAGES = {
+    ".py": "Python", ".pyi": "Python", ".js": "JavaScript", ".mjs": "JavaScript", ".cjs": "JavaScript",
+    ".jsx": "JavaScript", ".ts": "TypeScript", ".tsx": "TypeScript", ".go": "Go", ".rs": "Rust", ".java": "Java",
+    ".kt": "Kotlin", ".rb": "Ruby", ".php": "PHP", ".c": "C", ".h": "C", ".cc": "C++", ".cpp": "C++",
+    ".hpp": "C++", ".cs": "C#", ".swift": "Swift", ".scala": "Scala", ".sh": "Shell", ".bash": "Shell",
+    ".html": "HTML", ".css": "CSS", ".scss": "CSS", ".sql": "SQL", ".md": "Markdown", ".rst": "reStructuredText",
+    ".yml": "YAML", ".yaml": "YAML", ".toml": "TOML", ".json": "JSON", ".ex": "Elixir", ".exs": "Elixir",
+    ".erl": "Erlang", ".hs": "Haskell", ".lua": "Lua", ".r": "R", ".dart": "Dart", ".vue": "Vue",
+}  # fmt: skip
+SPECIAL_FILES = {"Makefile": "Makefile", "Dockerfile": "Dockerfile", "CMakeLists.txt": "CMake"}
+ENTRY_POINT_NAMES = {
+    "main.py", "__main__.py", "manage.py", "app.py", "wsgi.py", "asgi.py", "cli.py", "setup.py", "pyproject.toml",
+    "package.json", "index.js", "index.ts", "main.js", "main.ts", "server.js", "main.go", "main.rs", "lib.rs",
+    "Cargo.toml", "go.mod", "pom.xml", "build.gradle", "Makefile", "Dockerfile", "Main.java", "Program.cs",
+}  # fmt: skip
+
+
+class RepositoryError(Exception):
+    """The repository cannot be read; the message is shown to the user as the story's error."""
+
+
+def parse_repo_url(url: str) -> tuple[str, str]:
+    """(owner, name) from a git URL or path: ``https://host/owner/name.git`` → ("owner", "name")."""
+    path = urlparse(url).path if "://" in url else url
+    if url.startswith("git@") and ":" in url:
+        path = url.split(":", 1)[1]
+    parts = [part for part in path.rstrip("/").split("/") if part]
+    if not parts:
+        raise ValueError("The URL has no repository name.")
+    name = re.sub(r"\.git$", "", parts[-1])
+    owner = parts[-2] if len(parts) >= 2 else ""
+    return owner[:255], name[:255]
+
+
+def is_local(url: str) -> bool:
+    return url.startswith("file://") or url.startswith("/")
+
+
+@contextmanager
+def open_repository(url: str):
+    """A dulwich Repo for a local path, a ``file://`` URL or a remote (cloned bare into a temporary
+    directory that is removed afterwards)."""
+    if is_local(url):
+        path = unquote(urlparse(url).path) if url.startswith("file://") else url
+        if not Path(path).exists():
+            raise RepositoryError(f"No repository at {path}: the path does not exist.")
+        try:
+            repo = Repo(path)
+        except NotGitRepository as exc:
+            raise RepositoryError(f"{path} is not a git repository.") from exc
+        try:
+            yield repo
+        finally:
+            repo.close()
+        return
+    if urlparse(url).scheme not in REMOTE_SCHEMES and not url.startswith("git@"):
+        raise RepositoryError(f"Unsupported repository URL {url!r}: use https://, git://, ssh:// or file://.")
+    target = tempfile.mkdtemp(prefix="folio-clone-")
+    try:
+        try:
+            repo = porcelain.clone(url, target, bare=True, checkout=False, errstream=io.BytesIO())
+        except Exception as exc:  # dulwich raises many network and protocol errors; all mean "unreachable"
+            raise RepositoryError(f"Could not clone {url}: {exc or type(exc).__name__}.") from exc
+        try:
+            yield repo
+        finally:
+            repo.close()
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+
+
+def head_commit_id(repo: Repo, branch: str) -> bytes:
+    for ref in (f"refs/heads/{branch}".encode(), f"refs/remotes/origin/{branch}".encode(), b"HEAD"):
+        try:
+            return repo.refs[ref]
+        except KeyError:
+            continue
+    raise RepositoryError("The repository has no commits yet.")
+
+
+def _iso(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat()
+
+
+def _readme_excerpt(text: str, limit: int = 600) -> str:
+    """The README's opening prose: headings kept as words; code blocks, badges and HTML left out."""
+    prose: list[str] = []
+    in_code = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        if in_code or not line or line.startswith(("![", "[!", "<", "|")) or raw.startswith(("    ", "\t")):
+            continue
+        prose.append(line.lstrip("#").strip())
+    excerpt = " ".join(prose)
+    return excerpt if len(excerpt) <= limit else excerpt[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def analyze(repo: Repo, head: bytes) -> dict:
+    commit = repo[head]
+    languages: dict[str, dict[str, int]] = {}
+    top_level: dict[str, dict] = {}
+    entry_points: list[str] = []
+    readme = ""
+    files = 0
+    paths: list[str] = []
+    for entry in iter_tree_contents(repo.object_store, commit.tree):
+        if files >= MAX_FILES:
+            break
+        path = entry.path.decode("utf-8", "replace")
+        files += 1
+        if len(paths) < MAX_LISTED_PATHS:
+            paths.append(path)
+        first, _, rest = path.partition("/")
+        item = top_level.setdefault(
+            first, {"name": first, "kind": "directory" if rest else "file", "files": 0, "sample": []}
+        )
+        item["files"] += 1
+        if rest and len(item["sample"]) < 5:
+            item["sample"].append(path)
+        name = path.rsplit("/", 1)[-1]
+        if name in ENTRY_POINT_NAMES and path.count("/") <= 2:
+            entry_points.append(path)
+        if entry.mode & 0o170000 != 0o100000:  # not a regular file (symlink, submodule)
+            continue
+        blob = repo[entry.sha]
+        data = blob.data if blob.raw_length() <= MAX_BLOB_BYTES else b""
+        if not rest and not readme and name.lower().startswith("readme"):
+            readme = _readme_excerpt(data.decode("utf-8", "replace"))
+        if b"\0" in data[:8000]:
+            continue
+        language = SPECIAL_FILES.get(name) or LANGUAGES.get(Path(name).suffix.lower())
+        if language:
+            stats = languages.setdefault(language, {"files": 0, "lines": 0})
+            stats["files"] += 1
+            stats["lines"] += data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+    authors: Counter[str] = Counter()
+    times: list[int] = []
+    for walk_entry in repo.get_walker(include=[head], max_entries=MAX_COMMITS):
+        authored = walk_entry.commit
+        authors[authored.author.decode("utf-8", "replace").split(" <")[0]] += 1
+        times.append(authored.commit_time)
+    return {
+        "head": head.decode(),
+        "file_count": files,
+        "languages": sorted(
+            ({"language": lang, **stats} for lang, stats in languages.items()),
+            key=lambda item: -item["lines"],
+        ),
+        "top_level": [top_level[name] for name in sorted(top_level)],
+        "entry_points": sorted(entry_points, key=lambda p: (p.count("/"), p))[:10],
+        "readme_excerpt": readme,
+        "paths": paths,
+        "commit_count": len(times),
+        "first_commit_at": _iso(min(times)) if times else None,
+        "last_commit_at": _iso(max(times)) if times else None,
+        "top_contributors": [{"name": name, "commits": count} for name, count in authors.most_common(5)],
+    }

@@ -1,0 +1,132 @@
+"""The generation pipeline: analyzing → generating → synthesizing → complete.
+
+Each step begins with a conditional status transition; a worker that loses it stops, so a story is never
+processed twice. Any error fails the story with a readable message, and nothing else is affected.
+"""
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from stories import services
+from stories.analysis import RepositoryError, analyze, head_commit_id, open_repository
+from stories.models import Story, StoryChapter, StoryStatus
+from stories.narrators import StoryBrief, get_narrator
+from stories.voices import VoiceError, concatenate_wavs, estimated_duration, get_voice_backend
+
+logger = logging.getLogger(__name__)
+
+
+class StepLost(Exception):
+    """Another worker (or a failure, or the reaper) moved the story on; this worker stops quietly."""
+
+
+def _advance(story: Story, from_status: str, to_status: str, **fields) -> None:
+    if not services.story_transition(
+        story_id=story.pk, from_status=from_status, to_status=to_status, **fields
+    ):
+        raise StepLost
+
+
+def run(story_id) -> str:
+    story = Story.objects.select_related("repository", "intent").filter(pk=story_id).first()
+    if story is None:
+        return "missing"
+    try:
+        _advance(story, StoryStatus.PENDING, StoryStatus.ANALYZING)
+        analysis = analyze_repository(story)
+        _advance(story, StoryStatus.ANALYZING, StoryStatus.GENERATING)
+        chapters = write_chapters(story, analysis)
+        _advance(story, StoryStatus.GENERATING, StoryStatus.SYNTHESIZING)
+        duration, audio_url = synthesize(story, chapters)
+        _advance(
+            story,
+            StoryStatus.SYNTHESIZING,
+            StoryStatus.COMPLETE,
+            completed_at=timezone.now(),
+            duration_seconds=duration,
+            audio_url=audio_url,
+        )
+        return StoryStatus.COMPLETE
+    except StepLost:
+        return "skipped"
+    except (RepositoryError, VoiceError) as exc:
+        services.story_fail(story_id=story.pk, message=str(exc))
+    except Exception as exc:  # a bug must fail the story, not leave it stuck
+        logger.exception("story %s failed", story.pk)
+        services.story_fail(
+            story_id=story.pk, message=f"Generation failed unexpectedly ({type(exc).__name__})."
+        )
+    return StoryStatus.FAILED
+
+
+def analyze_repository(story: Story) -> dict:
+    repository = story.repository
+    with open_repository(repository.repo_url) as repo:
+        head = head_commit_id(repo, repository.default_branch)
+        cached = repository.analysis_cache or {}
+        if cached.get("head") == head.decode():
+            return cached  # the head has not moved: the cached analysis still describes it
+        analysis = analyze(repo, head)
+    services.repository_cache_analysis(repository=repository, analysis=analysis)
+    return analysis
+
+
+def write_chapters(story: Story, analysis: dict) -> list[StoryChapter]:
+    intent = story.intent
+    brief = StoryBrief(
+        repository_name=str(story.repository),
+        narrative_style=story.narrative_style,
+        intent_category=intent.intent_category if intent else "onboarding",
+        expertise_level=intent.expertise_level if intent else "intermediate",
+        focus_areas=list(intent.focus_areas) if intent else [],
+        learning_goals=intent.learning_goals if intent else "",
+    )
+    drafts = get_narrator().write(analysis, brief)
+    with transaction.atomic():
+        StoryChapter.objects.filter(story=story).delete()  # a retried story starts over
+        chapters = StoryChapter.objects.bulk_create(
+            [
+                StoryChapter(story=story, chapter_number=number, title=draft.title, script_segment=draft.text)
+                for number, draft in enumerate(drafts, start=1)
+            ]
+        )
+        script = "\n\n".join(f"{draft.title}\n{draft.text}" for draft in drafts)
+        Story.objects.filter(pk=story.pk).update(script_text=script)
+        if intent is not None:
+            type(intent).objects.filter(pk=intent.pk).update(
+                generated_plan={"chapters": [draft.title for draft in drafts]}
+            )
+    return chapters
+
+
+def synthesize(story: Story, chapters: list[StoryChapter]) -> tuple[float, str]:
+    """Speak every chapter; start times and durations come from the real audio when there is a voice."""
+    voice = get_voice_backend()
+    folder = Path(settings.MEDIA_ROOT) / "stories" / str(story.pk)
+    start = 0.0
+    parts: list[Path] = []
+    for chapter in chapters:
+        text = f"{chapter.title}. {chapter.script_segment}"
+        if voice is None:
+            duration, audio_url = estimated_duration(text), ""
+        else:
+            path = folder / f"chapter-{chapter.chapter_number}.wav"
+            duration = voice.speak(text, story.voice_id, path)
+            audio_url = f"{settings.MEDIA_URL}stories/{story.pk}/{path.name}"
+            parts.append(path)
+        chapter.start_time_seconds, chapter.duration_seconds, chapter.audio_url = (
+            round(start, 3),
+            round(duration, 3),
+            audio_url,
+        )
+        start += duration
+    StoryChapter.objects.bulk_update(chapters, ["start_time_seconds", "duration_seconds", "audio_url"])
+    story_audio = ""
+    if parts:
+        concatenate_wavs(parts, folder / "story.wav")
+        story_audio = f"{settings.MEDIA_URL}stories/{story.pk}/story.wav"
+    return round(start, 3), story_audio

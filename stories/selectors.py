@@ -1,0 +1,36 @@
+from django.db.models import Prefetch, QuerySet
+
+from stories.models import Repository, Story, StoryChapter, StoryIntent
+from stories.services import month_bounds, stories_used_this_month
+
+
+def repository_list(*, user) -> QuerySet[Repository]:
+    return Repository.objects.filter(user=user).order_by("-created_at", "id")
+
+
+def intent_list(*, user) -> QuerySet[StoryIntent]:
+    return StoryIntent.objects.filter(user=user).order_by("-created_at", "id")
+
+
+def story_list(*, user) -> QuerySet[Story]:
+    return Story.objects.filter(user=user).defer("script_text").order_by("-created_at", "id")
+
+
+def story_detail_queryset(*, user) -> QuerySet[Story]:
+    chapters = StoryChapter.objects.order_by("chapter_number")
+    return Story.objects.filter(user=user).prefetch_related(Prefetch("chapters", queryset=chapters))
+
+
+def story_usage(*, user) -> dict:
+    start, end = month_bounds(user=user)
+    used = stories_used_this_month(user=user)
+    quota = user.usage_quota
+    return {
+        "period_start": start,
+        "period_end": end,
+        "timezone": user.timezone,
+        "subscription_tier": user.subscription_tier,
+        "quota": quota,
+        "used": used,
+        "left": None if quota is None else max(quota - used, 0),
+    }

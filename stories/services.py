@@ -1,0 +1,188 @@
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from config.exceptions import ConflictError, QuotaExceededError
+from stories.analysis import is_local, parse_repo_url
+from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryIntent, StoryStatus
+
+INTENT_FIELDS = frozenset(
+    {"intent_category", "expertise_level", "focus_areas", "learning_goals", "conversation_history"}
+)
+
+
+# --- repositories and intents ------------------------------------------------------------------------------
+
+
+def repository_create(*, user: User, repo_url: str, default_branch: str = "main") -> Repository:
+    repo_url = repo_url.strip()
+    if is_local(repo_url) and not settings.STORY_ALLOW_LOCAL_REPOSITORIES:
+        raise ValidationError({"repo_url": "Local paths are not allowed here; use a remote git URL."})
+    try:
+        owner, name = parse_repo_url(repo_url)
+    except ValueError as exc:
+        raise ValidationError({"repo_url": str(exc)}) from exc
+    return Repository.objects.create(
+        user=user, repo_url=repo_url, repo_owner=owner, repo_name=name, default_branch=default_branch
+    )
+
+
+def repository_update(*, repository: Repository, default_branch: str) -> Repository:
+    repository.default_branch = default_branch
+    repository.analysis_cache = {}  # another branch, another head
+    repository.save(update_fields=["default_branch", "analysis_cache"])
+    return repository
+
+
+def repository_delete(*, repository: Repository) -> None:
+    repository.delete()
+
+
+def repository_cache_analysis(*, repository: Repository, analysis: dict) -> None:
+    Repository.objects.filter(pk=repository.pk).update(
+        analysis_cache=analysis, last_analyzed_at=timezone.now()
+    )
+
+
+def intent_create(*, user: User, repository: Repository, **fields) -> StoryIntent:
+    intent = StoryIntent(user=user, repository=repository, **fields)
+    intent.full_clean()
+    intent.save()
+    return intent
+
+
+def intent_update(*, intent: StoryIntent, **fields) -> StoryIntent:
+    unknown = set(fields) - INTENT_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    for name, value in fields.items():
+        setattr(intent, name, value)
+    intent.full_clean()
+    intent.save()
+    return intent
+
+
+def intent_delete(*, intent: StoryIntent) -> None:
+    intent.delete()
+
+
+# --- quota ---------------------------------------------------------------------------------------------------
+
+
+def month_bounds(*, user: User, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The user's current calendar month, in the user's own timezone."""
+    local_now = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(user.timezone))
+    start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
+    return start, start.replace(year=year, month=month)
+
+
+def stories_used_this_month(*, user: User, now: datetime | None = None) -> int:
+    start, end = month_bounds(user=user, now=now)
+    return Story.objects.filter(user=user, created_at__gte=start, created_at__lt=end).count()
+
+
+# --- stories ------------------------------------------------------------------------------------------------
+
+
+def _enqueue(story_id) -> None:
+    from stories.tasks import generate_story
+
+    transaction.on_commit(lambda: generate_story.enqueue(str(story_id)))
+
+
+@transaction.atomic
+def story_create(
+    *,
+    user: User,
+    repository: Repository,
+    intent: StoryIntent | None = None,
+    title: str = "",
+    narrative_style: str = "documentary",
+    voice_id: str = "en-us",
+) -> Story:
+    """Create a pending story and enqueue its generation, within the user's monthly quota.
+
+    The user's row is locked first, so concurrent creations by one user are counted one at a time.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.usage_quota is not None:
+        now = timezone.now()
+        if stories_used_this_month(user=user, now=now) >= user.usage_quota:
+            _start, end = month_bounds(user=user, now=now)
+            raise QuotaExceededError(
+                f"Monthly story quota reached ({user.usage_quota} on the {user.subscription_tier} plan). "
+                f"It renews on {end.date().isoformat()} ({user.timezone}).",
+                retry_after=int((end - now).total_seconds()),
+            )
+    if intent is not None and intent.repository_id != repository.pk:
+        raise ValidationError({"intent": "This intent is about another repository."})
+    story = Story(
+        user=user,
+        repository=repository,
+        intent=intent,
+        title=title.strip() or f"The story of {repository}",
+        narrative_style=narrative_style,
+        voice_id=voice_id,
+    )
+    story.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            story.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ConflictError("This intent already has a story.") from exc
+    _enqueue(story.pk)
+    return story
+
+
+def story_transition(*, story_id, from_status: str, to_status: str, **fields) -> bool:
+    """Move a story from ``from_status`` to ``to_status`` in one conditional UPDATE.
+
+    Returns False when the story was not in ``from_status`` (another worker advanced it, or it failed),
+    so two workers can never both perform the same step.
+    """
+    updated = Story.objects.filter(pk=story_id, status=from_status).update(
+        status=to_status, status_changed_at=timezone.now(), **fields
+    )
+    return updated == 1
+
+
+def story_fail(*, story_id, message: str) -> bool:
+    return (
+        Story.objects.filter(pk=story_id, status__in=NON_TERMINAL_STATUSES).update(
+            status=StoryStatus.FAILED, error_message=message[:2000], status_changed_at=timezone.now()
+        )
+        == 1
+    )
+
+
+@transaction.atomic
+def story_retry(*, story: Story) -> Story:
+    if not story_transition(
+        story_id=story.pk, from_status=StoryStatus.FAILED, to_status=StoryStatus.PENDING, error_message=""
+    ):
+        raise ConflictError(
+            f"Only a failed story can be retried; this one is {Story.objects.get(pk=story.pk).status}."
+        )
+    _enqueue(story.pk)
+    return Story.objects.get(pk=story.pk)
+
+
+def story_delete(*, story: Story) -> None:
+    story.delete()
+
+
+def stories_fail_stuck(*, older_than_seconds: int | None = None) -> int:
+    """Fail stories that made no progress for a while (a worker crashed); they can then be retried."""
+    seconds = older_than_seconds if older_than_seconds is not None else settings.STORY_STUCK_AFTER_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=seconds)
+    return Story.objects.filter(status__in=NON_TERMINAL_STATUSES, status_changed_at__lt=cutoff).update(
+        status=StoryStatus.FAILED,
+        error_message=f"No progress for {seconds // 60} minutes (the worker may have stopped); retry the story.",
+        status_changed_at=timezone.now(),
+    )

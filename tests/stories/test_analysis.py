@@ -1,0 +1,52 @@
+import pytest
+
+from stories.analysis import RepositoryError, analyze, head_commit_id, open_repository, parse_repo_url
+from tests.stories.factories import make_git_repository
+
+
+def test_analysis_of_a_real_repository(tmp_path):
+    path = make_git_repository(tmp_path / "shop")
+    with open_repository(f"file://{path}") as repo:
+        analysis = analyze(repo, head_commit_id(repo, "master"))
+    languages = {item["language"]: item for item in analysis["languages"]}
+    assert languages["Python"]["files"] == 4
+    assert languages["Python"]["lines"] == 9
+    assert languages["JavaScript"]["lines"] == 1
+    assert [item["name"] for item in analysis["top_level"]] == ["README.md", "manage.py", "shop", "web"]
+    assert "manage.py" in analysis["entry_points"]
+    assert analysis["readme_excerpt"] == "Tiny shop A tiny shop that sells books."
+    assert analysis["commit_count"] == 3
+    assert analysis["first_commit_at"].startswith("2020-09-13")
+    assert analysis["last_commit_at"].startswith("2023-11-14")
+    assert analysis["top_contributors"] == [
+        {"name": "Ada Lovelace", "commits": 2},
+        {"name": "Grace Hopper", "commits": 1},
+    ]
+
+
+def test_missing_path_and_plain_folder_are_readable_errors(tmp_path):
+    with pytest.raises(RepositoryError, match="does not exist"), open_repository(str(tmp_path / "nope")):
+        pass
+    with pytest.raises(RepositoryError, match="not a git repository"), open_repository(str(tmp_path)):
+        pass
+
+
+def test_unreachable_remote_is_a_readable_error():
+    with (
+        pytest.raises(RepositoryError, match="Could not clone"),
+        open_repository("http://127.0.0.1:9/nothing.git"),
+    ):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://github.com/django/django.git", ("django", "django")),
+        ("git@github.com:encode/django-rest-framework.git", ("encode", "django-rest-framework")),
+        ("file:///srv/repos/folio", ("repos", "folio")),
+        ("/tmp/shop/", ("tmp", "shop")),
+    ],
+)
+def test_parse_repo_url(url, expected):
+    assert parse_repo_url(url) == expected

@@ -1,0 +1,174 @@
+import threading
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts import services as account_services
+from stories import services
+from stories.models import Story
+from tests.accounts.factories import UserFactory
+from tests.stories.factories import IntentFactory, RepositoryFactory, StoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_repository_create_parses_owner_and_name(user_client):
+    response = user_client.post(
+        "/api/v1/repositories/", {"repo_url": "https://github.com/django/django.git"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert (response.json()["repo_owner"], response.json()["repo_name"]) == ("django", "django")
+
+
+def test_local_repositories_can_be_disallowed(user_client, settings):
+    settings.STORY_ALLOW_LOCAL_REPOSITORIES = False
+    response = user_client.post("/api/v1/repositories/", {"repo_url": "/etc"}, format="json")
+    assert response.status_code == 400
+    assert "repo_url" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"intent_category": "gossip"}, "intent_category"),
+        ({"intent_category": "feature", "expertise_level": "guru"}, "expertise_level"),
+        ({"intent_category": "feature", "focus_areas": "auth"}, "focus_areas"),
+        ({"intent_category": "feature", "focus_areas": ["auth", 5]}, "focus_areas"),
+        ({"intent_category": "feature", "focus_areas": [["nested"]]}, "focus_areas"),
+        (
+            {"intent_category": "feature", "conversation_history": [{"role": "x", "content": "hi"}]},
+            "conversation_history",
+        ),
+    ],
+)
+def test_bad_intent_input_is_400(user, payload, field):
+    repository = RepositoryFactory(user=user)
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.post("/api/v1/intents/", {"repository": str(repository.pk), **payload}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [({"narrative_style": "opera"}, "narrative_style"), ({"voice_id": "en us; rm -rf"}, "voice_id")],
+)
+def test_bad_story_input_is_400(user, payload, field):
+    repository = RepositoryFactory(user=user)
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.post("/api/v1/stories/", {"repository": str(repository.pk), **payload}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_story_create_is_202_pending_and_enqueued(user, django_capture_on_commit_callbacks):
+    repository = RepositoryFactory(user=user)
+    intent = IntentFactory(repository=repository)
+    client = APIClient()
+    client.force_authenticate(user)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            "/api/v1/stories/",
+            {"repository": str(repository.pk), "intent": str(intent.pk), "narrative_style": "podcast"},
+            format="json",
+        )
+    assert response.status_code == 202, response.json()
+    assert response.json()["status"] == "pending"
+    assert response.json()["audio_available"] is False
+    assert len(callbacks) == 1
+    again = client.post(
+        "/api/v1/stories/", {"repository": str(repository.pk), "intent": str(intent.pk)}, format="json"
+    )
+    assert again.status_code == 409
+
+
+def test_owner_only_everything_else_404(user_client):
+    story = StoryFactory()
+    for url in (f"/api/v1/stories/{story.pk}/", f"/api/v1/repositories/{story.repository_id}/"):
+        assert user_client.get(url).status_code == 404
+        assert user_client.delete(url).status_code == 404
+    assert user_client.post(f"/api/v1/stories/{story.pk}/retry/").status_code == 404
+    response = user_client.post("/api/v1/stories/", {"repository": str(story.repository_id)}, format="json")
+    assert response.status_code == 404
+    assert user_client.get("/api/v1/stories/").json()["results"] == []
+
+
+def test_retry_of_a_story_that_is_not_failed_is_409(user):
+    story = StoryFactory(repository=RepositoryFactory(user=user))
+    client = APIClient()
+    client.force_authenticate(user)
+    assert client.post(f"/api/v1/stories/{story.pk}/retry/").status_code == 409
+    services.story_fail(story_id=story.pk, message="boom")
+    assert client.post(f"/api/v1/stories/{story.pk}/retry/").status_code == 202
+
+
+def test_usage_shows_used_and_left(user):
+    user.usage_quota = 3
+    user.save()
+    services.story_create(user=user, repository=RepositoryFactory(user=user))
+    client = APIClient()
+    client.force_authenticate(user)
+    body = client.get("/api/v1/me/usage/").json()
+    assert (body["quota"], body["used"], body["left"]) == (3, 1, 2)
+
+
+def test_quota_exceeded_is_429_with_retry_after(user):
+    user.usage_quota = 0
+    user.save()
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.post(
+        "/api/v1/stories/", {"repository": str(RepositoryFactory(user=user).pk)}, format="json"
+    )
+    assert response.status_code == 429
+    assert "quota" in response.json()["detail"]
+    assert int(response["Retry-After"]) > 0
+
+
+def test_api_key_needs_stories_write(user):
+    repository = RepositoryFactory(user=user)
+    _k, read_only = account_services.api_key_create(user=user, name="ro", permissions=[])
+    _k, writer = account_services.api_key_create(user=user, name="rw", permissions=["stories:write"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {read_only}")
+    assert (
+        client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json").status_code == 403
+    )
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {writer}")
+    assert (
+        client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json").status_code == 202
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_20_concurrent_creates_with_3_left_create_exactly_3():
+    user = UserFactory()
+    user.usage_quota = 5
+    user.save()
+    repository = RepositoryFactory(user=user)
+    for _ in range(2):
+        StoryFactory(user=user, repository=repository)
+    barrier = threading.Barrier(20)
+    statuses: list[int] = []
+
+    def create():
+        client = APIClient()
+        client.force_authenticate(user)
+        barrier.wait()
+        try:
+            statuses.append(
+                client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json").status_code
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [202] * 3 + [429] * 17
+    assert Story.objects.filter(user=user).count() == 5

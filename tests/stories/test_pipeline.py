@@ -1,0 +1,142 @@
+import threading
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from stories import pipeline, services
+from stories.models import Repository, Story, StoryChapter
+from stories.voices import wav_duration
+from tests.accounts.factories import UserFactory
+from tests.stories.factories import add_commit, make_git_repository
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _run_worker() -> None:
+    call_command(
+        "db_worker", batch=True, startup_delay=False, reload=False, stdout=StringIO(), stderr=StringIO()
+    )
+
+
+def _story(tmp_path, **intent_fields) -> Story:
+    user = UserFactory()
+    repository = services.repository_create(
+        user=user, repo_url=str(make_git_repository(tmp_path / "repo")), default_branch="master"
+    )
+    intent = services.intent_create(
+        user=user,
+        repository=repository,
+        intent_category="architecture",
+        focus_areas=["shop", "payments"],
+        **intent_fields,
+    )
+    return services.story_create(user=user, repository=repository, intent=intent, narrative_style="tutorial")
+
+
+def test_full_pipeline_run_by_a_real_worker_with_real_audio(tmp_path, media):
+    story = _story(tmp_path)
+    _run_worker()
+    story.refresh_from_db()
+    assert story.status == "complete", story.error_message
+    assert story.completed_at is not None
+    chapters = list(StoryChapter.objects.filter(story=story).order_by("chapter_number"))
+    assert [c.title for c in chapters] == [
+        "Introduction", "How it is organised", "Focus: shop", "Focus: payments", "How it grew", "Wrap-up",
+    ]  # fmt: skip
+    starts = [c.start_time_seconds for c in chapters]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    for chapter in chapters:
+        path = Path(media) / chapter.audio_url.removeprefix("/media/")
+        assert path.exists()
+        assert abs(wav_duration(path) - chapter.duration_seconds) < 0.01
+        assert chapter.duration_seconds > 0.5
+    assert abs(story.duration_seconds - sum(c.duration_seconds for c in chapters)) < 0.01
+    assert (
+        abs(chapters[-1].start_time_seconds + chapters[-1].duration_seconds - story.duration_seconds) < 0.01
+    )
+    assert "payments.py" in chapters[3].script_segment
+    assert story.intent.generated_plan["chapters"][0] == "Introduction"
+
+
+def test_without_a_voice_backend_the_story_completes_without_audio(tmp_path, media, settings):
+    settings.STORY_VOICE_BACKEND = "stories.voices.NoVoice"
+    story = _story(tmp_path)
+    _run_worker()
+    story.refresh_from_db()
+    assert (story.status, story.audio_url) == ("complete", "")
+    chapters = StoryChapter.objects.filter(story=story).order_by("chapter_number")
+    assert all(c.audio_url == "" and c.duration_seconds > 0 for c in chapters)
+
+
+def test_a_non_git_folder_fails_the_story_with_a_readable_message(tmp_path, media):
+    user = UserFactory()
+    (tmp_path / "plain").mkdir()
+    repository = services.repository_create(user=user, repo_url=str(tmp_path / "plain"))
+    story = services.story_create(user=user, repository=repository)
+    _run_worker()
+    story.refresh_from_db()
+    assert story.status == "failed"
+    assert "is not a git repository" in story.error_message
+    assert not StoryChapter.objects.filter(story=story).exists()
+
+
+def test_analysis_is_cached_by_head_and_redone_when_it_moves(tmp_path, media):
+    story = _story(tmp_path)
+    _run_worker()
+    repository = Repository.objects.get(pk=story.repository_id)
+    first_analyzed = repository.last_analyzed_at
+    services.story_create(user=story.user, repository=repository)
+    _run_worker()
+    repository.refresh_from_db()
+    assert repository.last_analyzed_at == first_analyzed  # same head: cached analysis reused
+    add_commit(Path(repository.repo_url), "NEWS.md", "news\n")
+    services.story_create(user=story.user, repository=repository)
+    _run_worker()
+    repository.refresh_from_db()
+    assert repository.last_analyzed_at > first_analyzed
+    assert repository.analysis_cache["commit_count"] == 4
+
+
+def test_concurrent_workers_cannot_double_process(tmp_path, media, settings):
+    settings.STORY_VOICE_BACKEND = "stories.voices.NoVoice"
+    story = _story(tmp_path)
+    barrier = threading.Barrier(6)
+    results: list[str] = []
+
+    def work():
+        barrier.wait()
+        try:
+            results.append(pipeline.run(story.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["complete"] + ["skipped"] * 5
+    assert StoryChapter.objects.filter(story=story).count() == 6
+
+
+def test_failed_story_retried_completes(tmp_path, media, settings):
+    settings.STORY_VOICE_BACKEND = "stories.voices.NoVoice"
+    user = UserFactory()
+    path = tmp_path / "later"
+    repository = services.repository_create(user=user, repo_url=str(path), default_branch="master")
+    story = services.story_create(user=user, repository=repository)
+    _run_worker()
+    assert Story.objects.get(pk=story.pk).status == "failed"
+    make_git_repository(path)
+    services.story_retry(story=story)
+    _run_worker()
+    assert Story.objects.get(pk=story.pk).status == "complete"
