@@ -87,6 +87,10 @@ class BookWriteSerializer(serializers.Serializer):
 
 class FavoriteBookSerializer(BookListSerializer):
     favorited_at = serializers.DateTimeField(read_only=True)
+    is_favorite = serializers.SerializerMethodField()
+
+    def get_is_favorite(self, book: Book) -> bool:
+        return True  # this serializer only lists the caller's favorites
 
     class Meta(BookListSerializer.Meta):
         fields = [*BookListSerializer.Meta.fields, "favorited_at"]
