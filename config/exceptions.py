@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
@@ -44,6 +44,12 @@ def api_exception_handler(exc, context):
         exc = exceptions.Throttled(wait=exc.retry_after, detail=str(exc))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
+    elif isinstance(exc, DataError):
+        # A value the validators let through but the column refuses (length, range, encoding).
+        logger.info("data error mapped to 400: %s", exc)
+        exc = exceptions.ValidationError(
+            {"detail": "A value is not acceptable (too long, out of range or malformed)."}
+        )
     elif isinstance(exc, IntegrityError):
         # The constraint is the backstop for races the validators cannot see.
         logger.info("integrity error mapped to 409: %s", exc)

@@ -25,12 +25,11 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        codes = ["429", "405"]
+        # 400 for bad query parameters too; 404 also for a page past the end of a list.
+        codes = ["400", "429", "405", "404"]
         writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
         if writes:
-            codes += ["400", "409", "413"]
-        if "{" in self.path:
-            codes.append("404")
+            codes += ["409", "413"]
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             codes += ["401", "403"]
         elif writes:

@@ -2,7 +2,8 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -59,6 +60,7 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+@csrf_exempt  # also the catch-all for unknown /api/ URLs, which must answer 404 whatever the method
 def not_found(request, exception=None):
     if _wants_json(request):
         return JsonResponse({"detail": "Not found."}, status=404)
@@ -81,6 +83,12 @@ def permission_denied(request, exception=None):
     if _wants_json(request):
         return JsonResponse({"detail": "Permission denied."}, status=403)
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    if _wants_json(request):
+        return JsonResponse({"detail": f"CSRF failed: {reason}"}, status=403)
+    return csrf.csrf_failure(request, reason)
 
 
 def landing(request):

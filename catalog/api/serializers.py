@@ -19,6 +19,7 @@ class GenreBriefSerializer(serializers.ModelSerializer):
 
 
 class BookListSerializer(serializers.ModelSerializer):
+    cover_image_url = serializers.CharField(read_only=True, help_text="An image URL, or empty when unknown.")
     genres = GenreBriefSerializer(many=True, read_only=True)
     average_rating = serializers.DecimalField(max_digits=3, decimal_places=2, read_only=True)
     total_reviews = serializers.IntegerField(read_only=True)

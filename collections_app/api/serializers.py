@@ -12,6 +12,8 @@ from collections_app.models import (
 
 
 class CollectionBookBriefSerializer(serializers.ModelSerializer):
+    cover_image_url = serializers.CharField(read_only=True, help_text="An image URL, or empty when unknown.")
+
     class Meta:
         model = Book
         fields = ["id", "title", "author", "cover_image_url"]

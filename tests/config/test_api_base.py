@@ -96,3 +96,34 @@ def test_server_error_under_api_is_json_500(rf):
     response = server_error(rf.get("/api/v1/books/"))
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", "/api/v1/books/?search=dragon%00", None),
+        ("post", "/api/v1/auth/register/", '{"email": "a\\u0000@example.com", "password": "x"}'),
+    ],
+)
+def test_nul_characters_are_400(api_client, method, url, body):
+    response = getattr(api_client, method)(url, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+
+
+def test_nul_in_a_slug_list_is_400_not_500(staff_client):
+    from tests.catalog.factories import BookFactory
+
+    book = BookFactory()
+    response = staff_client.patch(
+        f"/api/v1/books/{book.pk}/", data='{"genres": ["a\\u0000"]}', content_type="application/json"
+    )
+    assert response.status_code == 400
+
+
+def test_unknown_api_url_with_unsafe_method_is_json_404_not_csrf_html():
+    from rest_framework.test import APIClient
+
+    response = APIClient(enforce_csrf_checks=True).patch("/api/v1/books/not-a-uuid/", {}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
