@@ -1,6 +1,7 @@
 """Settings shared by every deployment; everything that differs comes from the environment."""
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 
@@ -71,6 +72,8 @@ TEMPLATES = [
 # Database: DATABASE_URL when set, otherwise the embedded PostgreSQL under var/postgres/.
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
+    # A Unix-socket directory is written percent-encoded in the URL's host (postgres://u@%2Frun%2Fpg/db).
+    DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
 else:
     from config.embedded_db import embedded_database_settings
 
