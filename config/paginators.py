@@ -7,6 +7,8 @@ class EstimatedCountPaginator(Paginator):
     """Admin paginator for big tables: an unfiltered list uses the planner's row estimate instead of
     a full ``COUNT(*)``; filtered lists (which are narrow) count exactly."""
 
+    estimate_above = 10_000  # below this, an exact count is cheap and nicer to read
+
     @cached_property
     def count(self):
         queryset = self.object_list
@@ -17,6 +19,6 @@ class EstimatedCountPaginator(Paginator):
                     [queryset.model._meta.db_table],
                 )
                 row = cursor.fetchone()
-            if row and row[0] > 10_000:
+            if row and row[0] > self.estimate_above:
                 return row[0]
         return super().count
