@@ -4,7 +4,7 @@ positions stay 0..n-1 without ties; deferred unique constraints on positions are
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from catalog.models import Book
@@ -142,16 +142,24 @@ def group_update(
     return group
 
 
-def _group_move(group: CollectionGroup, position: int) -> None:
-    """Caller holds the collection lock."""
-    siblings = CollectionGroup.objects.filter(collection_id=group.collection_id)
+def _shift_for_move(siblings: QuerySet, old: int, position: int) -> int:
+    """Make room at ``position`` (clamped to the last place) for the row now at ``old`` by shifting the
+    siblings in between; returns the clamped position for the caller to give the moved row.
+    Caller holds the collection lock."""
     position = min(position, siblings.count() - 1)
-    old = group.position
     if position < old:
         siblings.filter(position__gte=position, position__lt=old).update(position=F("position") + 1)
     elif position > old:
         siblings.filter(position__gt=old, position__lte=position).update(position=F("position") - 1)
-    if position != old:
+    return position
+
+
+def _group_move(group: CollectionGroup, position: int) -> None:
+    """Caller holds the collection lock."""
+    position = _shift_for_move(
+        CollectionGroup.objects.filter(collection_id=group.collection_id), group.position, position
+    )
+    if position != group.position:
         CollectionGroup.objects.filter(pk=group.pk).update(position=position)
         group.position = position
 
@@ -194,13 +202,8 @@ def group_put_book(*, group: CollectionGroup, book: Book, position: int | None =
 def _group_book_move(entry: GroupBook, position: int) -> None:
     """Caller holds the collection lock."""
     entries = GroupBook.objects.filter(group_id=entry.group_id)
-    position = min(position, entries.count() - 1)
-    old = entry.position
-    if position < old:
-        entries.filter(position__gte=position, position__lt=old).update(position=F("position") + 1)
-    elif position > old:
-        entries.filter(position__gt=old, position__lte=position).update(position=F("position") - 1)
-    if position != old:
+    position = _shift_for_move(entries, entry.position, position)
+    if position != entry.position:
         entries.filter(book_id=entry.book_id).update(position=position)
         entry.position = position
 

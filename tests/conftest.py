@@ -31,3 +31,10 @@ def staff_client(staff_user) -> APIClient:
     client = APIClient()
     client.force_authenticate(staff_user)
     return client
+
+
+@pytest.fixture
+def admin_client(client, staff_user):
+    """Django's test client signed in to the admin as a superuser."""
+    client.force_login(staff_user)
+    return client

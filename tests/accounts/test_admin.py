@@ -6,12 +6,6 @@ from accounts.models import ApiKey, User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def test_user_changelist_searches_and_filters(admin_client, user):
     response = admin_client.get(
         "/admin/accounts/user/", {"q": user.email, "subscription_tier__exact": "free"}

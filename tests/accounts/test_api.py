@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 
 import pytest
@@ -9,6 +8,7 @@ from rest_framework.test import APIClient
 from accounts import services
 from accounts.models import ApiKey, User
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -355,24 +355,6 @@ def test_forged_forwarded_for_does_not_reset_the_anonymous_limit(settings):
 def test_key_rate_limit_is_exact_under_concurrent_requests():
     user = UserFactory()
     _key, full_key = services.api_key_create(user=user, name="k", permissions=[], rate_limit=5)
-    barrier = threading.Barrier(12)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def call() -> None:
-        client = _key_client(full_key)
-        barrier.wait()
-        try:
-            status = client.get("/api/v1/me/").status_code
-        finally:
-            connection.close()
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=call) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_concurrently([lambda: _key_client(full_key).get("/api/v1/me/").status_code] * 12)
     assert sorted(statuses) == [200] * 5 + [429] * 7
     assert ApiKey.objects.get().rate_limit == 5

@@ -6,12 +6,6 @@ from tests.catalog.factories import BookFactory, GenreFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def test_book_changelist_search_and_filters_render(admin_client):
     genre = GenreFactory(slug="fantasy", name="Fantasy")
     BookFactory(title="The Dragon Reborn", genres=[genre], publication_year=1991)

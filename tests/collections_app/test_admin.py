@@ -7,12 +7,6 @@ from tests.collections_app.helpers import assert_invariants
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def _inline(prefix: str, total: int, initial: int) -> dict:
     return {
         f"{prefix}-TOTAL_FORMS": str(total),

@@ -1,8 +1,5 @@
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +8,7 @@ from collections_app.models import CollectionBook, CollectionGroup, GroupBook
 from tests.catalog.factories import BookFactory
 from tests.collections_app.factories import CollectionFactory
 from tests.collections_app.helpers import assert_invariants
+from tests.threads import run_concurrently
 
 
 def _names(collection) -> list[str]:
@@ -144,27 +142,14 @@ def test_16_concurrent_moves_leave_positions_dense_without_ties():
     books = BookFactory.create_batch(8)
     for book in books:
         services.group_put_book(group=group, book=book)
-    barrier = threading.Barrier(16)
-    errors: list[Exception] = []
 
     def move(index: int):
-        barrier.wait()
-        try:
-            if index % 2:
-                services.group_update(group=groups[index % 8], position=(index * 5) % 9)
-            else:
-                services.group_put_book(group=group, book=books[index % 8], position=(index * 3) % 8)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+        if index % 2:
+            return services.group_update(group=groups[index % 8], position=(index * 5) % 9)
+        return services.group_put_book(group=group, book=books[index % 8], position=(index * 3) % 8)
 
-    threads = [threading.Thread(target=move, args=(i,)) for i in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = run_concurrently([lambda i=i: move(i) for i in range(16)])
+    assert not [r for r in results if isinstance(r, Exception)]
     assert_invariants(collection)
     assert CollectionGroup.objects.filter(collection=collection).count() == 9
     assert GroupBook.objects.filter(group=group).count() == 8

@@ -7,12 +7,6 @@ from tests.catalog.factories import BookFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def test_user_change_page_lists_favorites_and_staff_can_remove_one(admin_client, user):
     kept, removed = BookFactory(title="Kept book"), BookFactory(title="Removed book")
     services.favorite_add(user=user, book=kept)

@@ -1,5 +1,3 @@
-import threading
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +8,7 @@ from favorites import services
 from favorites.models import UserFavorite
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory
+from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -86,24 +85,13 @@ def test_api_key_needs_favorites_write(user):
 @pytest.mark.django_db(transaction=True)
 def test_16_concurrent_puts_make_one_row_and_all_204():
     user, book = UserFactory(), BookFactory()
-    barrier = threading.Barrier(16)
-    statuses: list[int] = []
 
     def put():
         client = APIClient()
         client.force_authenticate(user)
-        barrier.wait()
-        try:
-            statuses.append(client.put(_url(book)).status_code)
-        finally:
-            connection.close()
+        return client.put(_url(book)).status_code
 
-    threads = [threading.Thread(target=put) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert statuses == [204] * 16
+    assert run_concurrently([put] * 16) == [204] * 16
     assert UserFavorite.objects.filter(user=user, book=book).count() == 1
 
 
@@ -111,28 +99,15 @@ def test_16_concurrent_puts_make_one_row_and_all_204():
 def test_mixed_concurrent_adds_and_removes_end_consistent():
     user = UserFactory()
     books = BookFactory.create_batch(4)
-    barrier = threading.Barrier(16)
-    errors: list[Exception] = []
 
     def work(index: int):
         book = books[index % 4]
-        barrier.wait()
-        try:
-            if index % 2:
-                services.favorite_add(user=user, book=book)
-            else:
-                services.favorite_remove(user=user, book_id=book.pk)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+        if index % 2:
+            return services.favorite_add(user=user, book=book)
+        return services.favorite_remove(user=user, book_id=book.pk)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = run_concurrently([lambda i=i: work(i) for i in range(16)])
+    assert not [r for r in results if isinstance(r, Exception)]
     rows = list(UserFavorite.objects.filter(user=user).values_list("book_id", flat=True))
     assert len(rows) == len(set(rows)) <= 4
     for book in books:  # the API agrees with the table afterwards

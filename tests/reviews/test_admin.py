@@ -7,12 +7,6 @@ from tests.reviews.helpers import stars
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def test_review_changelist_searches_and_filters(admin_client):
     review = ReviewFactory(rating=5)
     for params in [{}, {"q": review.book.title}, {"q": review.user.email}, {"rating__exact": "5"}]:

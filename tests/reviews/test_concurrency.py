@@ -1,8 +1,6 @@
 import random
-import threading
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from reviews import services
@@ -10,29 +8,9 @@ from reviews.models import Review
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory
 from tests.reviews.helpers import assert_aggregates_exact, stars
+from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _run_in_threads(functions) -> list:
-    barrier = threading.Barrier(len(functions))
-    results: list = [None] * len(functions)
-
-    def run(index, function):
-        barrier.wait()
-        try:
-            results[index] = function()
-        except Exception as exc:  # collected, then asserted on by the caller
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_32_concurrent_reviews_with_edits_and_deletes_keep_aggregates_exact():
@@ -49,7 +27,7 @@ def test_32_concurrent_reviews_with_edits_and_deletes_keep_aggregates_exact():
 
     work = [create(u) for u in readers] + [edit(r) for r in existing[:4]]
     work += [lambda r=r: services.review_delete(review=r) for r in existing[4:]]
-    results = _run_in_threads(work)
+    results = run_concurrently(work)
     assert not [r for r in results if isinstance(r, Exception)]
     assert Review.objects.filter(book=book).count() == 32 + 4
     assert sum(stars(book)) == 36
@@ -65,7 +43,7 @@ def test_16_concurrent_posts_by_one_reader_give_one_201_and_fifteen_409():
         client.force_authenticate(reader)
         return client.post(f"/api/v1/books/{book.pk}/reviews/", {"rating": 4}, format="json").status_code
 
-    statuses = _run_in_threads([post] * 16)
+    statuses = run_concurrently([post] * 16)
     assert sorted(statuses) == [201] + [409] * 15
     assert Review.objects.filter(book=book).count() == 1
     assert stars(book) == [0, 0, 0, 1, 0]

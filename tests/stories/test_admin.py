@@ -7,12 +7,6 @@ from tests.stories.factories import StoryFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def test_story_admin_filters_and_retries(admin_client):
     story = StoryFactory()
     services.story_fail(story_id=story.pk, message="Clone failed: host unreachable")

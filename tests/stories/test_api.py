@@ -1,7 +1,4 @@
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
@@ -9,6 +6,7 @@ from stories import services
 from stories.models import Story
 from tests.accounts.factories import UserFactory
 from tests.stories.factories import IntentFactory, RepositoryFactory, StoryFactory
+from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -151,24 +149,12 @@ def test_20_concurrent_creates_with_3_left_create_exactly_3():
     repository = RepositoryFactory(user=user)
     for _ in range(2):
         StoryFactory(user=user, repository=repository)
-    barrier = threading.Barrier(20)
-    statuses: list[int] = []
 
     def create():
         client = APIClient()
         client.force_authenticate(user)
-        barrier.wait()
-        try:
-            statuses.append(
-                client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json").status_code
-            )
-        finally:
-            connection.close()
+        return client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json").status_code
 
-    threads = [threading.Thread(target=create) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_concurrently([create] * 20)
     assert sorted(statuses) == [202] * 3 + [429] * 17
     assert Story.objects.filter(user=user).count() == 5

@@ -1,16 +1,15 @@
-import threading
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from stories import pipeline, services
 from stories.models import Repository, Story, StoryChapter
 from stories.voices import wav_duration
 from tests.accounts.factories import UserFactory
 from tests.stories.factories import add_commit, make_git_repository
+from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,21 +108,7 @@ def test_analysis_is_cached_by_head_and_redone_when_it_moves(tmp_path, media):
 def test_concurrent_workers_cannot_double_process(tmp_path, media, settings):
     settings.STORY_VOICE_BACKEND = "stories.voices.NoVoice"
     story = _story(tmp_path)
-    barrier = threading.Barrier(6)
-    results: list[str] = []
-
-    def work():
-        barrier.wait()
-        try:
-            results.append(pipeline.run(story.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_concurrently([lambda: pipeline.run(story.pk)] * 6)
     assert sorted(results) == ["complete"] + ["skipped"] * 5
     assert StoryChapter.objects.filter(story=story).count() == 6
 
