@@ -1,4 +1,4 @@
-"""Migration helpers for what Django 5.2 cannot declare: database-level ``ON DELETE CASCADE``."""
+"""Migration helpers for what Django 5.2 cannot declare: ``ON DELETE`` actions in the database itself."""
 
 from django.db import migrations
 
@@ -21,15 +21,20 @@ END $$;
 """
 
 
-def cascade_on_delete(table: str, column: str, to_table: str, to_column: str = "id") -> migrations.RunSQL:
-    """Make the foreign key ``table.column`` cascade in the database itself (a raw DELETE cascades).
-
-    The constraint name is looked up, never hard-coded, and kept; the reverse restores Django's plain FK.
-    """
+def on_delete_in_database(
+    table: str, column: str, to_table: str, action: str, to_column: str = "id"
+) -> migrations.RunSQL:
+    """Give the foreign key ``table.column`` an ``ON DELETE <action>`` in the database (a raw DELETE
+    applies it). The constraint name is looked up, never hard-coded, and kept; the reverse restores
+    Django's plain FK."""
 
     def swap(on_delete: str) -> str:
         return _SWAP_FK.format(
             table=table, column=column, to_table=to_table, to_column=to_column, on_delete=on_delete
         )
 
-    return migrations.RunSQL(swap("ON DELETE CASCADE"), reverse_sql=swap(""), elidable=False)
+    return migrations.RunSQL(swap(f"ON DELETE {action}"), reverse_sql=swap(""), elidable=False)
+
+
+def cascade_on_delete(table: str, column: str, to_table: str, to_column: str = "id") -> migrations.RunSQL:
+    return on_delete_in_database(table, column, to_table, "CASCADE", to_column)

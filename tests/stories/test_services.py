@@ -88,3 +88,16 @@ def test_stuck_stories_are_failed_with_a_reason():
     assert "No progress" in stuck.error_message
     assert Story.objects.get(pk=fresh.pk).status == "pending"
     assert Story.objects.get(pk=done.pk).status == "complete"
+
+
+def test_raw_delete_of_an_intent_keeps_its_story_and_clears_the_link():
+    from django.db import connection
+
+    from tests.stories.factories import IntentFactory
+
+    intent = IntentFactory()
+    story = StoryFactory(repository=intent.repository, intent=intent)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM story_intents WHERE id = %s", [intent.pk])
+    story.refresh_from_db()
+    assert story.intent_id is None
