@@ -13,8 +13,9 @@ from collections_app.models import Collection, CollectionBook, CollectionGroup, 
 COLLECTION_FIELDS = frozenset({"name", "description", "visibility"})
 
 
-def _lock(collection: Collection) -> Collection:
-    return Collection.objects.select_for_update().get(pk=collection.pk)
+def _lock(collection_id) -> None:
+    """Lock the collection row; every position or membership change in it waits for this."""
+    list(Collection.objects.select_for_update().filter(pk=collection_id).values_list("pk", flat=True))
 
 
 def _clean_name(name: str) -> str:
@@ -58,7 +59,7 @@ def collection_delete(*, collection: Collection) -> None:
 @transaction.atomic
 def collection_add_book(*, collection: Collection, book: Book) -> None:
     """Idempotent (``ON CONFLICT DO NOTHING``)."""
-    _lock(collection)
+    _lock(collection.pk)
     CollectionBook.objects.bulk_create(
         [CollectionBook(collection=collection, book=book)], ignore_conflicts=True
     )
@@ -67,7 +68,7 @@ def collection_add_book(*, collection: Collection, book: Book) -> None:
 @transaction.atomic
 def collection_remove_book(*, collection: Collection, book_id) -> None:
     """Idempotent. Also removes the book from the collection's groups, closing the gaps it leaves."""
-    _lock(collection)
+    _lock(collection.pk)
     for entry in GroupBook.objects.filter(collection=collection, book_id=book_id):
         _group_remove_entry(entry)
     CollectionBook.objects.filter(collection=collection, book_id=book_id).delete()
@@ -76,7 +77,7 @@ def collection_remove_book(*, collection: Collection, book_id) -> None:
 @transaction.atomic
 def collection_set_books(*, collection: Collection, books: list[Book]) -> None:
     """Make the collection hold exactly ``books`` (the admin's multi-select)."""
-    _lock(collection)
+    _lock(collection.pk)
     wanted = {book.pk for book in books}
     current = set(CollectionBook.objects.filter(collection=collection).values_list("book_id", flat=True))
     for book_id in current - wanted:
@@ -90,8 +91,10 @@ def collection_set_books(*, collection: Collection, books: list[Book]) -> None:
 # --- groups -----------------------------------------------------------------------------------------------
 
 
-def _group_name_taken(collection: Collection, name: str, exclude_pk=None) -> bool:
-    return CollectionGroup.objects.filter(collection=collection, name=name).exclude(pk=exclude_pk).exists()
+def _group_name_taken(collection_id, name: str, exclude_pk=None) -> bool:
+    return (
+        CollectionGroup.objects.filter(collection_id=collection_id, name=name).exclude(pk=exclude_pk).exists()
+    )
 
 
 @transaction.atomic
@@ -99,9 +102,9 @@ def group_create(
     *, collection: Collection, name: str, description: str = "", position: int | None = None
 ) -> CollectionGroup:
     """Insert at ``position`` (default and past-the-end: at the end), shifting later groups down."""
-    _lock(collection)
+    _lock(collection.pk)
     name = _clean_name(name)
-    if _group_name_taken(collection, name):
+    if _group_name_taken(collection.pk, name):
         raise ValidationError({"name": "This collection already has a group with that name."})
     count = CollectionGroup.objects.filter(collection=collection).count()
     position = count if position is None else min(position, count)
@@ -126,11 +129,11 @@ def group_update(
     description: str | None = None,
     position: int | None = None,
 ) -> CollectionGroup:
-    _lock(group.collection)
+    _lock(group.collection_id)
     group = CollectionGroup.objects.get(pk=group.pk)  # fresh position, now that the collection is locked
     if name is not None:
         name = _clean_name(name)
-        if _group_name_taken(group.collection, name, exclude_pk=group.pk):
+        if _group_name_taken(group.collection_id, name, exclude_pk=group.pk):
             raise ValidationError({"name": "This collection already has a group with that name."})
         group.name = name
     if description is not None:
@@ -166,7 +169,7 @@ def _group_move(group: CollectionGroup, position: int) -> None:
 
 @transaction.atomic
 def group_delete(*, group: CollectionGroup) -> None:
-    _lock(group.collection)
+    _lock(group.collection_id)
     group = CollectionGroup.objects.get(pk=group.pk)
     group.delete()
     CollectionGroup.objects.filter(collection_id=group.collection_id, position__gt=group.position).update(
@@ -181,7 +184,7 @@ def group_delete(*, group: CollectionGroup) -> None:
 def group_put_book(*, group: CollectionGroup, book: Book, position: int | None = None) -> GroupBook:
     """Put ``book`` in ``group`` at ``position`` (default: the end; past the end: the end). Adds the book to
     the collection if needed. Idempotent: a book already in the group stays put unless a position is given."""
-    _lock(group.collection)
+    _lock(group.collection_id)
     CollectionBook.objects.bulk_create(
         [CollectionBook(collection_id=group.collection_id, book=book)], ignore_conflicts=True
     )
@@ -219,7 +222,7 @@ def _group_remove_entry(entry: GroupBook) -> None:
 @transaction.atomic
 def group_remove_book(*, group: CollectionGroup, book_id) -> None:
     """Idempotent; the book stays in the collection."""
-    _lock(group.collection)
+    _lock(group.collection_id)
     entry = GroupBook.objects.filter(group=group, book_id=book_id).first()
     if entry is not None:
         _group_remove_entry(entry)
@@ -228,7 +231,7 @@ def group_remove_book(*, group: CollectionGroup, book_id) -> None:
 @transaction.atomic
 def group_set_books(*, group: CollectionGroup, books: list[Book]) -> None:
     """Make the group hold exactly ``books``: keep the order of those already in it, append new ones."""
-    _lock(group.collection)
+    _lock(group.collection_id)
     wanted = {book.pk: book for book in books}
     for entry in GroupBook.objects.filter(group=group).order_by("-position"):
         if entry.book_id not in wanted:

@@ -111,9 +111,7 @@ class GroupViewSet(CollectionWriteMixin, viewsets.GenericViewSet):
         return selectors.group_list(collection=self._readable_collection())
 
     def _group(self, collection: Collection, pk) -> CollectionGroup:
-        return get_object_or_404(
-            CollectionGroup.objects.select_related("collection"), collection=collection, pk=pk
-        )
+        return get_object_or_404(CollectionGroup.objects.all(), collection=collection, pk=pk)
 
     def _read(self, pk, status_code=status.HTTP_200_OK) -> Response:
         group = get_object_or_404(self.get_queryset(), pk=pk)
@@ -153,7 +151,7 @@ class GroupBookView(CollectionWriteMixin, APIView):
     def _group(self) -> CollectionGroup:
         collection = self.owned_collection()
         return get_object_or_404(
-            CollectionGroup.objects.select_related("collection"),
+            CollectionGroup.objects.all(),
             collection=collection,
             pk=self.kwargs["group_id"],
         )
