@@ -15,7 +15,6 @@ class ReviewAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-    date_hierarchy = None
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self, request):

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from stories.models import Repository, Story, StoryChapter, StoryIntent
 from stories.services import month_bounds, stories_used_this_month
@@ -22,8 +23,9 @@ def story_detail_queryset(*, user) -> QuerySet[Story]:
 
 
 def story_usage(*, user) -> dict:
-    start, end = month_bounds(user=user)
-    used = stories_used_this_month(user=user)
+    now = timezone.now()  # one instant for both, so a month boundary cannot fall between them
+    start, end = month_bounds(user=user, now=now)
+    used = stories_used_this_month(user=user, now=now)
     quota = user.usage_quota
     return {
         "period_start": start,

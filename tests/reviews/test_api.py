@@ -4,7 +4,6 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
-from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory
 from tests.reviews.factories import ReviewFactory
 from tests.reviews.helpers import stars
@@ -153,4 +152,3 @@ def test_api_key_needs_reviews_write(user):
 
 def test_unknown_user_review_ids_are_404(api_client):
     assert api_client.get("/api/v1/reviews/not-a-uuid/").status_code == 404
-    assert UserFactory() is not None
