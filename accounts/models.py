@@ -219,7 +219,7 @@ class ApiKey(models.Model):
 
 
 class RateLimitCounter(models.Model):
-    """Hits per bucket per fixed window, counted with one atomic upsert shared by every process."""
+    """Hits per bucket per fixed window, counted with one atomic upsert (the default counter store)."""
 
     pk = models.CompositePrimaryKey("bucket", "window_start")
     bucket = models.CharField(max_length=200)

@@ -1,16 +1,16 @@
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
+from accounts.rate_limits import RateLimitResult, counter_store
 
 API_KEY_PREFIX = "folio"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -105,57 +105,22 @@ def user_preferences_update(*, preferences: UserPreferences, data: dict) -> User
 # --- rate limits and login lock-out ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RateLimitResult:
-    hits: int
-    allowed: bool
-    retry_after: int
-
-
 def rate_limit_hit(*, bucket: str, limit: int, window_seconds: int) -> RateLimitResult:
     """Count one hit in ``bucket``'s current fixed window and say whether it is within ``limit``.
 
-    One ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` is atomic, so the limit is exact however many
-    processes or threads race; the window comes from the database clock so every server agrees.
+    The store counts atomically (see ``accounts.rate_limits``), so the limit is exact however many
+    processes or threads race.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH w AS (
-                SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) / %(window)s) * %(window)s)
-                    AS start
-            )
-            INSERT INTO rate_limit_counters (bucket, window_start, hits)
-            SELECT %(bucket)s, w.start, 1 FROM w
-            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
-            RETURNING hits,
-                ceil(extract(epoch FROM window_start + make_interval(secs => %(window)s) - clock_timestamp()))
-            """,
-            {"bucket": bucket, "window": window_seconds},
-        )
-        hits, seconds_left = cursor.fetchone()
-    return RateLimitResult(hits=hits, allowed=hits <= limit, retry_after=max(1, int(seconds_left)))
+    hits, seconds_left = counter_store().hit(bucket, window_seconds)
+    return RateLimitResult(hits=hits, allowed=hits <= limit, retry_after=max(1, seconds_left))
 
 
 def rate_limit_hits(*, bucket: str, window_seconds: int) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT hits FROM rate_limit_counters
-            WHERE bucket = %s
-              AND window_start = to_timestamp(floor(extract(epoch FROM clock_timestamp()) / %s) * %s)
-            """,
-            [bucket, window_seconds, window_seconds],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else 0
+    return counter_store().hits(bucket, window_seconds)
 
 
 def rate_limit_purge_expired(*, older_than: timedelta = timedelta(days=1)) -> int:
-    from accounts.models import RateLimitCounter
-
-    deleted, _ = RateLimitCounter.objects.filter(window_start__lt=timezone.now() - older_than).delete()
-    return deleted
+    return counter_store().purge_expired(older_than)
 
 
 def _login_buckets(email: str, client_ident: str) -> tuple[str, str]:

@@ -1,3 +1,8 @@
+import shutil
+import subprocess
+import time
+
+import environ
 import pytest
 from rest_framework.test import APIClient
 
@@ -38,3 +43,44 @@ def admin_client(client, staff_user):
     """Django's test client signed in to the admin as a superuser."""
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real Redis server for this test process, on a Unix socket; skipped where Redis is not installed."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.skip("Debian's redis-server package is not installed")
+    socket_path = tmp_path_factory.mktemp("redis") / "redis.sock"
+    server = subprocess.Popen(
+        [executable, "--port", "0", "--unixsocket", str(socket_path), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not socket_path.exists():
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail("redis-server did not start")
+        time.sleep(0.05)
+    yield f"redis://{socket_path}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_cache(redis_server, settings):
+    """Point the default cache (and with it the rate-limit counters) at an empty Redis."""
+    import redis
+
+    settings.CACHES = {**settings.CACHES, "default": environ.Env.cache_url_config(redis_server)}
+    redis.Redis.from_url(settings.CACHES["default"]["LOCATION"]).flushall()
+    return redis_server
+
+
+@pytest.fixture(params=["database", "redis"])
+def rate_limit_store(request) -> str | None:
+    """Run a test once with the counters in PostgreSQL and once in Redis; the Redis URL, or None."""
+    if request.param == "redis":
+        return request.getfixturevalue("redis_cache")
+    return None

@@ -352,7 +352,7 @@ def test_forged_forwarded_for_does_not_reset_the_anonymous_limit(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_key_rate_limit_is_exact_under_concurrent_requests():
+def test_key_rate_limit_is_exact_under_concurrent_requests(rate_limit_store):
     user = UserFactory()
     _key, full_key = services.api_key_create(user=user, name="k", permissions=[], rate_limit=5)
     statuses = run_concurrently([lambda: _key_client(full_key).get("/api/v1/me/").status_code] * 12)

@@ -1,4 +1,4 @@
-"""An API key's hourly limit holds exactly across several gunicorn worker processes."""
+"""An API key's hourly limit holds exactly across several gunicorn worker processes, in either store."""
 
 import os
 import socket
@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 
 from accounts import services
+from accounts.models import RateLimitCounter
 from tests.accounts.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,8 +45,8 @@ def _get(url: str, key: str) -> int:
         return error.code
 
 
-def test_key_limit_is_exact_across_three_gunicorn_workers():
-    _key, full_key = services.api_key_create(user=UserFactory(), name="k", permissions=[], rate_limit=10)
+def test_key_limit_is_exact_across_three_gunicorn_workers(rate_limit_store):
+    key, full_key = services.api_key_create(user=UserFactory(), name="k", permissions=[], rate_limit=10)
     port = _free_port()
     env = {
         **os.environ,
@@ -53,6 +54,8 @@ def test_key_limit_is_exact_across_three_gunicorn_workers():
         "DATABASE_URL": _database_url(),
         "ALLOWED_HOSTS": "127.0.0.1",
     }
+    if rate_limit_store:
+        env["CACHE_URL"] = rate_limit_store
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "3", "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
@@ -77,3 +80,5 @@ def test_key_limit_is_exact_across_three_gunicorn_workers():
         server.terminate()
         server.wait(timeout=10)
     assert sorted(statuses) == [200] * 10 + [429] * 20
+    counted_in_database = RateLimitCounter.objects.filter(bucket=f"api-key:{key.pk}").exists()
+    assert counted_in_database is (rate_limit_store is None)

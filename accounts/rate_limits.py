@@ -1,0 +1,121 @@
+"""Where rate-limit counts live, shared by every server process.
+
+PostgreSQL by default (the ``rate_limit_counters`` table); Redis when the default cache is Redis
+(``CACHE_URL=redis://…``), which takes the counting load off the database. Both count with one atomic
+operation per hit, so a limit is exact however many processes race, and both take the window from the
+store's clock, so servers with skewed clocks still agree. Django's own cache ``incr`` is a
+read-then-write on the database cache, which is why the counts do not go through it.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class RateLimitResult:
+    hits: int
+    allowed: bool
+    retry_after: int
+
+
+class DatabaseCounterStore:
+    def hit(self, bucket: str, window_seconds: int) -> tuple[int, int]:
+        """Count one hit; return ``(hits in this window, seconds until the window ends)``."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH w AS (
+                    SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) / %(window)s) * %(window)s)
+                        AS start
+                )
+                INSERT INTO rate_limit_counters (bucket, window_start, hits)
+                SELECT %(bucket)s, w.start, 1 FROM w
+                ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+                RETURNING hits,
+                    ceil(extract(epoch FROM window_start + make_interval(secs => %(window)s) - clock_timestamp()))
+                """,
+                {"bucket": bucket, "window": window_seconds},
+            )
+            hits, seconds_left = cursor.fetchone()
+        return hits, int(seconds_left)
+
+    def hits(self, bucket: str, window_seconds: int) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT hits FROM rate_limit_counters
+                WHERE bucket = %s
+                  AND window_start = to_timestamp(floor(extract(epoch FROM clock_timestamp()) / %s) * %s)
+                """,
+                [bucket, window_seconds, window_seconds],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else 0
+
+    def purge_expired(self, older_than: timedelta) -> int:
+        from accounts.models import RateLimitCounter
+
+        deleted, _ = RateLimitCounter.objects.filter(window_start__lt=timezone.now() - older_than).delete()
+        return deleted
+
+
+# Run inside Redis, so reading its clock, counting and setting the expiry are one atomic step.
+_REDIS_HIT = """
+local now = tonumber(redis.call('TIME')[1])
+local window = tonumber(ARGV[1])
+local start = now - (now % window)
+local key = KEYS[1] .. ':' .. start
+local hits = redis.call('INCR', key)
+if hits == 1 then redis.call('EXPIRE', key, window + 1) end
+return {hits, start + window - now}
+"""
+
+_REDIS_HITS = """
+local now = tonumber(redis.call('TIME')[1])
+local window = tonumber(ARGV[1])
+return tonumber(redis.call('GET', KEYS[1] .. ':' .. (now - (now % window))) or '0')
+"""
+
+
+class RedisCounterStore:
+    key_prefix = "folio:rate-limit:"
+
+    def __init__(self, url: str):
+        import redis
+
+        client = redis.Redis.from_url(url)
+        self._hit = client.register_script(_REDIS_HIT)
+        self._hits = client.register_script(_REDIS_HITS)
+
+    def hit(self, bucket: str, window_seconds: int) -> tuple[int, int]:
+        hits, seconds_left = self._hit(keys=[self.key_prefix + bucket], args=[window_seconds])
+        return int(hits), int(seconds_left)
+
+    def hits(self, bucket: str, window_seconds: int) -> int:
+        return int(self._hits(keys=[self.key_prefix + bucket], args=[window_seconds]))
+
+    def purge_expired(self, older_than: timedelta) -> int:
+        return 0  # every Redis counter expires with its window
+
+
+REDIS_CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache"
+
+
+@cache
+def _store(backend: str, location: str) -> DatabaseCounterStore | RedisCounterStore:
+    # One store (and one Redis connection pool) per configuration, shared by the process's threads.
+    return RedisCounterStore(location) if backend == REDIS_CACHE_BACKEND else DatabaseCounterStore()
+
+
+def counter_store() -> DatabaseCounterStore | RedisCounterStore:
+    """The store the default cache names: Redis when ``CACHE_URL`` is Redis, else PostgreSQL."""
+    default = settings.CACHES["default"]
+    location = default.get("LOCATION", "")
+    if isinstance(location, list | tuple):  # several Redis servers: the first one is the primary
+        location = location[0]
+    return _store(default.get("BACKEND", ""), location)

@@ -1,0 +1,36 @@
+import pytest
+import redis
+
+from accounts.rate_limits import DatabaseCounterStore, RedisCounterStore, counter_store
+from accounts.services import rate_limit_hit, rate_limit_hits, rate_limit_purge_expired
+from tests.threads import run_concurrently
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_counter_store_follows_the_default_cache(rate_limit_store):
+    expected = RedisCounterStore if rate_limit_store else DatabaseCounterStore
+    assert isinstance(counter_store(), expected)
+
+
+def test_hits_count_exactly_within_a_window(rate_limit_store):
+    results = [rate_limit_hit(bucket="t", limit=2, window_seconds=3600) for _ in range(3)]
+    assert [r.hits for r in results] == [1, 2, 3]
+    assert [r.allowed for r in results] == [True, True, False]
+    assert all(1 <= r.retry_after <= 3600 for r in results)
+    assert rate_limit_hits(bucket="t", window_seconds=3600) == 3
+    assert rate_limit_hits(bucket="other", window_seconds=3600) == 0
+
+
+def test_concurrent_hits_allow_exactly_the_limit(rate_limit_store):
+    results = run_concurrently([lambda: rate_limit_hit(bucket="race", limit=5, window_seconds=60)] * 24)
+    assert sorted(r.hits for r in results) == list(range(1, 25))
+    assert sum(r.allowed for r in results) == 5
+
+
+def test_redis_counters_expire_with_their_window(redis_cache, settings):
+    rate_limit_hit(bucket="short", limit=5, window_seconds=60)
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    (key,) = client.keys("folio:rate-limit:short:*")
+    assert 0 < client.ttl(key) <= 61
+    assert rate_limit_purge_expired() == 0
