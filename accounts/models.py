@@ -164,13 +164,6 @@ class ApiKeyScope(models.TextChoices):
     STORIES_WRITE = "stories:write"
 
 
-class ApiKeyQuerySet(models.QuerySet):
-    def usable(self):
-        return self.filter(is_active=True, user__is_active=True).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=Now())
-        )
-
-
 class ApiKey(models.Model):
     """A hashed, scoped key: ``folio_<prefix>_<secret>``. Only the SHA-256 of the secret is stored."""
 
@@ -189,8 +182,6 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=dj_timezone.now, db_default=Now(), editable=False)
-
-    objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
         db_table = "api_keys"
