@@ -1,5 +1,6 @@
 """Reading a git repository with dulwich: what it is made of, where to start, and how it grew."""
 
+import heapq
 import io
 import re
 import shutil
@@ -30,6 +31,16 @@ LANGUAGES = {
     ".yml": "YAML", ".yaml": "YAML", ".toml": "TOML", ".json": "JSON", ".ex": "Elixir", ".exs": "Elixir",
     ".erl": "Erlang", ".hs": "Haskell", ".lua": "Lua", ".r": "R", ".dart": "Dart", ".vue": "Vue",
 }  # fmt: skip
+# Package markers and lock files say little about what a folder does, so they are never its examples.
+BORING_FILES = {
+    "__init__.py",
+    ".gitkeep",
+    ".keep",
+    "package-lock.json",
+    "yarn.lock",
+    "poetry.lock",
+    "Cargo.lock",
+}
 SPECIAL_FILES = {"Makefile": "Makefile", "Dockerfile": "Dockerfile", "CMakeLists.txt": "CMake"}
 ENTRY_POINT_NAMES = {
     "main.py", "__main__.py", "manage.py", "app.py", "wsgi.py", "asgi.py", "cli.py", "setup.py", "pyproject.toml",
@@ -51,7 +62,8 @@ def parse_repo_url(url: str) -> tuple[str, str]:
     if not parts:
         raise ValueError("The URL has no repository name.")
     name = re.sub(r"\.git$", "", parts[-1])
-    owner = parts[-2] if len(parts) >= 2 else ""
+    # A local repository's parent folder is not its owner; only hosted URLs name one.
+    owner = parts[-2] if len(parts) >= 2 and not is_local(url) else ""
     return owner[:255], name[:255]
 
 
@@ -105,8 +117,12 @@ def _iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=UTC).isoformat()
 
 
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
 def _readme_excerpt(text: str, limit: int = 600) -> str:
-    """The README's opening prose: headings kept as words; code blocks, badges and HTML left out."""
+    """The README's opening prose, fit to be read aloud: headings, code blocks, tables, badges and HTML
+    left out; links reduced to their text; emphasis and code marks dropped."""
     prose: list[str] = []
     in_code = False
     for raw in text.splitlines():
@@ -114,9 +130,11 @@ def _readme_excerpt(text: str, limit: int = 600) -> str:
         if line.startswith(("```", "~~~")):
             in_code = not in_code
             continue
-        if in_code or not line or line.startswith(("![", "[!", "<", "|")) or raw.startswith(("    ", "\t")):
+        if in_code or not line or line.startswith(("#", "![", "[!", "<", "|", "=", "---")):
             continue
-        prose.append(line.lstrip("#").strip())
+        if raw.startswith(("    ", "\t")):
+            continue
+        prose.append(re.sub(r"[`*_]{1,3}(\S[^`*_]*?)[`*_]{1,3}", r"\1", MARKDOWN_LINK.sub(r"\1", line)))
     excerpt = " ".join(prose)
     return excerpt if len(excerpt) <= limit else excerpt[:limit].rsplit(" ", 1)[0] + " …"
 
@@ -129,6 +147,7 @@ def analyze(repo: Repo, head: bytes) -> dict:
     readme = ""
     files = 0
     paths: list[str] = []
+    largest_by_folder: dict[str, list[tuple[int, str]]] = {}  # the five longest files of each folder
     for entry in iter_tree_contents(repo.object_store, commit.tree):
         if files >= MAX_FILES:
             break
@@ -141,8 +160,6 @@ def analyze(repo: Repo, head: bytes) -> dict:
             first, {"name": first, "kind": "directory" if rest else "file", "files": 0, "sample": []}
         )
         item["files"] += 1
-        if rest and len(item["sample"]) < 5:
-            item["sample"].append(path)
         name = path.rsplit("/", 1)[-1]
         if name in ENTRY_POINT_NAMES and path.count("/") <= 2:
             entry_points.append(path)
@@ -155,10 +172,19 @@ def analyze(repo: Repo, head: bytes) -> dict:
         if b"\0" in data[:8000]:
             continue
         language = SPECIAL_FILES.get(name) or LANGUAGES.get(Path(name).suffix.lower())
+        lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
         if language:
             stats = languages.setdefault(language, {"files": 0, "lines": 0})
             stats["files"] += 1
-            stats["lines"] += data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+            stats["lines"] += lines
+        if rest and name not in BORING_FILES:
+            largest = largest_by_folder.setdefault(first, [])
+            heapq.heappush(largest, (lines, path))
+            if len(largest) > 5:
+                heapq.heappop(largest)
+
+    for folder, largest in largest_by_folder.items():
+        top_level[folder]["sample"] = [path for _lines, path in sorted(largest, key=lambda x: (-x[0], x[1]))]
 
     authors: Counter[str] = Counter()
     times: list[int] = []

@@ -112,26 +112,33 @@ class TemplateNarrator:
 
     def _focus(self, analysis: dict, brief: StoryBrief, area: str) -> ChapterDraft:
         needle = area.lower()
-        folders = [item for item in analysis.get("top_level", []) if needle in item["name"].lower()]
-        related = [path for path in analysis.get("paths", []) if needle in path.rsplit("/", 1)[-1].lower()][
-            :6
-        ]
-        if folders or related:
-            parts = [
-                f"For {area}, look at {_join(sorted({item['name'] for item in folders} | set(related))[:6])}."
-            ]
-            for item in folders[:3]:
-                if item["kind"] == "directory":
-                    parts.append(
-                        f"{item['name']} holds {item['files']} files, among them {_join(item['sample'][:4])}."
-                    )
-            text = " ".join(parts)
-        else:
-            text = (
-                f"Nothing at the top level is named after {area}, so it is woven through the code. "
+        folders = [item for item in analysis.get("top_level", []) if needle in item["name"].lower()][:3]
+        folder_names = {item["name"] for item in folders}
+        elsewhere = [
+            path
+            for path in analysis.get("paths", [])
+            if needle in path.rsplit("/", 1)[-1].lower() and path.split("/", 1)[0] not in folder_names
+        ][:4]
+        parts = []
+        for item in folders:
+            if item["kind"] == "file":
+                parts.append(f"The file {item['name']} sits at the top level.")
+            elif item["sample"]:
+                parts.append(
+                    f"The {item['name']} folder holds {item['files']} files; "
+                    f"the longest are {_join(item['sample'][:4])}."
+                )
+            else:
+                parts.append(f"The {item['name']} folder holds {item['files']} files.")
+        if elsewhere:
+            verb = "carries" if len(elsewhere) == 1 else "carry"
+            parts.append(f"{'Elsewhere, ' if parts else ''}{_join(elsewhere)} {verb} the name {area}.")
+        if not parts:
+            parts.append(
+                f"Nothing is named after {area}, so it is woven through the code. "
                 f"Search for it starting from {_join(analysis.get('entry_points', [])[:3]) or 'the main folders'}."
             )
-        return ChapterDraft(f"Focus: {area}", text)
+        return ChapterDraft(f"Focus: {area}", " ".join(parts))
 
     def _start_here(self, analysis: dict) -> ChapterDraft:
         entry_points = analysis.get("entry_points", [])

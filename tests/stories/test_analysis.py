@@ -1,6 +1,13 @@
 import pytest
 
-from stories.analysis import RepositoryError, analyze, head_commit_id, open_repository, parse_repo_url
+from stories.analysis import (
+    RepositoryError,
+    _readme_excerpt,
+    analyze,
+    head_commit_id,
+    open_repository,
+    parse_repo_url,
+)
 from tests.stories.factories import make_git_repository
 
 
@@ -14,7 +21,10 @@ def test_analysis_of_a_real_repository(tmp_path):
     assert languages["JavaScript"]["lines"] == 1
     assert [item["name"] for item in analysis["top_level"]] == ["README.md", "manage.py", "shop", "web"]
     assert "manage.py" in analysis["entry_points"]
-    assert analysis["readme_excerpt"] == "Tiny shop A tiny shop that sells books."
+    assert analysis["readme_excerpt"] == "A tiny shop that sells books."
+    shop = next(item for item in analysis["top_level"] if item["name"] == "shop")
+    assert shop["files"] == 3
+    assert shop["sample"] == ["shop/models.py", "shop/payments.py"]  # longest first, no package marker
     assert analysis["commit_count"] == 3
     assert analysis["first_commit_at"].startswith("2020-09-13")
     assert analysis["last_commit_at"].startswith("2023-11-14")
@@ -44,9 +54,20 @@ def test_unreachable_remote_is_a_readable_error():
     [
         ("https://github.com/django/django.git", ("django", "django")),
         ("git@github.com:encode/django-rest-framework.git", ("encode", "django-rest-framework")),
-        ("file:///srv/repos/folio", ("repos", "folio")),
-        ("/tmp/shop/", ("tmp", "shop")),
+        ("https://gitlab.example.com/group/sub/tool", ("sub", "tool")),
+        ("file:///srv/repos/folio", ("", "folio")),
+        ("/tmp/shop/", ("", "shop")),
     ],
 )
 def test_parse_repo_url(url, expected):
     assert parse_repo_url(url) == expected
+
+
+def test_readme_excerpt_is_prose_fit_to_read_aloud():
+    readme = (
+        "# Tool\n\n[![CI](https://ci/badge.svg)](https://ci)\n\nA **fast** tool for `git` users, "
+        "see [the docs](https://docs).\n\n```sh\nmake\n```\n\n| a | b |\n\n## Usage\n\nRun it.\n"
+    )
+    assert _readme_excerpt(readme) == "A fast tool for git users, see the docs. Run it."
+    assert _readme_excerpt("word " * 500).endswith(" …")
+    assert len(_readme_excerpt("word " * 500)) <= 602
