@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from catalog.models import Book
@@ -12,6 +13,15 @@ ORDERINGS = {
 }
 
 
+class YearFilter(django_filters.NumberFilter):
+    """Years are whole numbers: ``1e3`` or ``2001.5`` are refused rather than rounded."""
+
+    field_class = forms.IntegerField
+
+
+YEAR_RANGE = [MinValueValidator(-5000), MaxValueValidator(2100)]
+
+
 class BookFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search", max_length=200, help_text='Web-search syntax: "exact phrase", -exclude, or.'
@@ -20,16 +30,8 @@ class BookFilter(django_filters.FilterSet):
     author = django_filters.CharFilter(
         method="filter_author", max_length=200, help_text="Words of an author's name."
     )
-    year_min = django_filters.NumberFilter(
-        field_name="publication_year",
-        lookup_expr="gte",
-        validators=[MinValueValidator(-5000), MaxValueValidator(2100)],
-    )
-    year_max = django_filters.NumberFilter(
-        field_name="publication_year",
-        lookup_expr="lte",
-        validators=[MinValueValidator(-5000), MaxValueValidator(2100)],
-    )
+    year_min = YearFilter(field_name="publication_year", lookup_expr="gte", validators=YEAR_RANGE)
+    year_max = YearFilter(field_name="publication_year", lookup_expr="lte", validators=YEAR_RANGE)
     rating_min = django_filters.NumberFilter(
         field_name="average_rating",
         lookup_expr="gte",

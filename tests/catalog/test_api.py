@@ -78,6 +78,12 @@ def test_orderings(api_client):
     ("params", "field"),
     [
         ({"year_min": "abc"}, "year_min"),
+        ({"year_max": "1e3"}, "year_max"),
+        ({"year_min": "2001.5"}, "year_min"),
+        ({"page": "0"}, "page"),
+        ({"page": "-1"}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "١"}, "page"),
         ({"rating_min": "9"}, "rating_min"),
         ({"ordering": "password"}, "ordering"),
         ({"search": "x" * 300}, "search"),
@@ -89,9 +95,10 @@ def test_bad_list_parameters_are_400_naming_the_parameter(api_client, params, fi
     assert field in response.json()
 
 
-def test_page_zero_is_404_and_huge_page_size_is_clamped(api_client):
+def test_page_past_the_end_is_404_and_huge_page_size_is_clamped(api_client):
     BookFactory.create_batch(3)
-    assert api_client.get("/api/v1/books/", {"page": 0}).status_code == 404
+    assert api_client.get("/api/v1/books/", {"page": 2}).status_code == 404
+    assert api_client.get("/api/v1/books/", {"page": "last"}).status_code == 200
     response = api_client.get("/api/v1/books/", {"page_size": 100000})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 3

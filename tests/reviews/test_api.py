@@ -1,3 +1,5 @@
+import base64
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -76,6 +78,17 @@ def test_reviews_list_newest_first_with_cursor_pages(api_client):
     second = api_client.get(first["next"]).json()
     assert [r["id"] for r in second["results"]] == [str(r.pk) for r in reversed(reviews)][2:4]
     assert "count" not in first  # no COUNT(*) on deep lists
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["abc", base64.b64encode(b"p=not-a-date").decode(), base64.b64encode(b"o=-5&r=1").decode()],
+)
+def test_malformed_cursor_is_400_naming_it(api_client, cursor):
+    ReviewFactory.create_batch(3, book=(book := BookFactory()))
+    response = api_client.get(_url(book), {"cursor": cursor})
+    assert response.status_code == 400, response.content
+    assert "cursor" in str(response.json())
 
 
 def test_reviewer_email_is_never_shown(api_client):
