@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from accounts import services
 from accounts.models import ApiKey, User, UserPreferences
 from catalog.models import Book
+from config.forms import JSON_FORMFIELD_OVERRIDES
 from favorites.selectors import favorite_books
 from favorites.services import favorite_remove
 
@@ -40,6 +41,7 @@ class UserEditForm(UserChangeForm):
 
 class UserPreferencesInline(admin.StackedInline):
     model = UserPreferences
+    formfield_overrides = JSON_FORMFIELD_OVERRIDES
     can_delete = False
     extra = 0
     max_num = 1

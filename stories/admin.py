@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from config.exceptions import ConflictError
+from config.forms import JSON_FORMFIELD_OVERRIDES
 from stories import services
 from stories.models import Repository, Story, StoryChapter, StoryIntent
 
@@ -72,6 +73,7 @@ class RepositoryAdmin(admin.ModelAdmin):
 
 @admin.register(StoryIntent)
 class StoryIntentAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FORMFIELD_OVERRIDES
     list_display = ["__str__", "user", "intent_category", "expertise_level", "created_at"]
     list_filter = ["intent_category", "expertise_level"]
     search_fields = ["user__email", "repository__repo_name"]

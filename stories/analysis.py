@@ -71,6 +71,21 @@ def is_local(url: str) -> bool:
     return url.startswith("file://") or url.startswith("/")
 
 
+SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:[^/].*")  # git@github.com:owner/name.git
+
+
+def remote_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a remote git URL, or None when it can."""
+    if SCP_LIKE.match(url):
+        return None
+    parsed = urlparse(url)
+    if parsed.scheme not in REMOTE_SCHEMES:
+        return f"Unsupported repository URL {url!r}: use https://, git://, ssh:// or file://."
+    if not parsed.hostname:
+        return f"The repository URL {url!r} names no host."
+    return None
+
+
 @contextmanager
 def open_repository(url: str):
     """A dulwich Repo for a local path, a ``file://`` URL or a remote (cloned bare into a temporary
@@ -88,8 +103,9 @@ def open_repository(url: str):
         finally:
             repo.close()
         return
-    if urlparse(url).scheme not in REMOTE_SCHEMES and not url.startswith("git@"):
-        raise RepositoryError(f"Unsupported repository URL {url!r}: use https://, git://, ssh:// or file://.")
+    problem = remote_url_problem(url)
+    if problem:
+        raise RepositoryError(problem)
     target = tempfile.mkdtemp(prefix="folio-clone-")
     try:
         try:

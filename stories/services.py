@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.exceptions import ConflictError, QuotaExceededError
-from stories.analysis import is_local, parse_repo_url
+from stories.analysis import is_local, parse_repo_url, remote_url_problem
 from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryIntent, StoryStatus
 
 INTENT_FIELDS = frozenset(
@@ -21,8 +21,11 @@ INTENT_FIELDS = frozenset(
 
 def repository_create(*, user: User, repo_url: str, default_branch: str = "main") -> Repository:
     repo_url = repo_url.strip()
-    if is_local(repo_url) and not settings.STORY_ALLOW_LOCAL_REPOSITORIES:
-        raise ValidationError({"repo_url": "Local paths are not allowed here; use a remote git URL."})
+    if is_local(repo_url):
+        if not settings.STORY_ALLOW_LOCAL_REPOSITORIES:
+            raise ValidationError({"repo_url": "Local paths are not allowed here; use a remote git URL."})
+    elif problem := remote_url_problem(repo_url):
+        raise ValidationError({"repo_url": problem})
     try:
         owner, name = parse_repo_url(repo_url)
     except ValueError as exc:

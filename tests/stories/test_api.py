@@ -19,6 +19,24 @@ def test_repository_create_parses_owner_and_name(user_client):
     assert (response.json()["repo_owner"], response.json()["repo_name"]) == ("django", "django")
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "ftp://example.com/repo.git", "https:///no-host.git", "just words", "c:repo"],
+)
+def test_repository_url_that_git_cannot_fetch_is_400(user_client, url):
+    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
+    assert response.status_code == 400
+    assert "repo_url" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url", ["git@github.com:encode/django-rest-framework.git", "ssh://git@example.com/team/tool.git"]
+)
+def test_ssh_repository_urls_are_accepted(user_client, url):
+    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
+    assert response.status_code == 201, response.json()
+
+
 def test_local_repositories_can_be_disallowed(user_client, settings):
     settings.STORY_ALLOW_LOCAL_REPOSITORIES = False
     response = user_client.post("/api/v1/repositories/", {"repo_url": "/etc"}, format="json")
