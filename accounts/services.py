@@ -162,6 +162,8 @@ def api_key_create(
     """Create a key and return it with the full key string, which is never stored and shown only now."""
     if ApiKeyScope.CATALOG_WRITE in permissions and not user.is_staff:
         raise ValidationError({"permissions": "Only staff accounts can hold the catalog:write scope."})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
     secret = secrets.token_urlsafe(32)
     key = ApiKey(
         user=user,

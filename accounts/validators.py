@@ -8,9 +8,14 @@ _HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 COMMUNICATION_CHANNELS = ("email", "sms", "in_app")
 
 
+# The system's zone database also holds files that are not IANA zones: "localtime" (this machine's own
+# setting, different on every server) and "Factory" (a placeholder meaning "zone not set").
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @cache
 def _timezone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
 
 
 def validate_timezone(value: str) -> None:

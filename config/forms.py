@@ -2,24 +2,26 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from config.parsers import MAX_JSON_DEPTH, json_depth
+from config.parsers import MAX_JSON_DEPTH, json_problem
 
 
-class DepthLimitedJSONField(forms.JSONField):
-    """Django's JSON form field, but a value nested absurdly deep is a form error, not a 500.
+class SafeJSONField(forms.JSONField):
+    """Django's JSON form field, refusing what the API's parser refuses (see ``config.parsers``).
 
-    Django catches only ``JSONDecodeError``; the decoder raises ``RecursionError`` on very deep input.
+    Django catches only ``JSONDecodeError``; very deep input raises ``RecursionError`` and a lone
+    surrogate fails only in PostgreSQL, both 500s. Here they are form errors.
     """
-
-    default_error_messages = {"too_deep": f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep."}
 
     def to_python(self, value):
         try:
             converted = super().to_python(value)
         except RecursionError as exc:
-            raise ValidationError(self.error_messages["too_deep"], code="too_deep") from exc
-        if json_depth(converted) > MAX_JSON_DEPTH:
-            raise ValidationError(self.error_messages["too_deep"], code="too_deep")
+            raise ValidationError(
+                f"JSON nested deeper than {MAX_JSON_DEPTH} levels.", code="invalid"
+            ) from exc
+        problem = json_problem(converted)
+        if problem:
+            raise ValidationError(f"JSON {problem}.", code="invalid")
         return converted
 
     def bound_data(self, data, initial):
@@ -29,5 +31,5 @@ class DepthLimitedJSONField(forms.JSONField):
             return forms.fields.InvalidJSONInput(data)
 
 
-# For ModelAdmin.formfield_overrides and inlines: every JSON model field gets the limited form field.
-JSON_FORMFIELD_OVERRIDES = {models.JSONField: {"form_class": DepthLimitedJSONField}}
+# For ModelAdmin.formfield_overrides and inlines: every JSON model field gets the safe form field.
+JSON_FORMFIELD_OVERRIDES = {models.JSONField: {"form_class": SafeJSONField}}

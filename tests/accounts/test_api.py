@@ -154,8 +154,9 @@ def test_me_patch_refuses_mass_assignment(user_client, user, payload):
     assert user.external_auth_id is None
 
 
-def test_me_patch_invalid_timezone_is_400(user_client):
-    response = user_client.patch("/api/v1/me/", {"timezone": "Nowhere/Land"}, format="json")
+@pytest.mark.parametrize("name", ["Nowhere/Land", "localtime", "Factory", "../../etc/passwd", "utc"])
+def test_me_patch_invalid_timezone_is_400(user_client, name):
+    response = user_client.patch("/api/v1/me/", {"timezone": name}, format="json")
     assert response.status_code == 400
     assert "timezone" in response.json()
 
@@ -265,10 +266,23 @@ def test_revoked_key_is_rejected(user_client, user):
 
 
 def test_expired_key_is_rejected(user):
-    _key, full_key = services.api_key_create(
-        user=user, name="k", permissions=[], expires_at=timezone.now() - timedelta(seconds=1)
+    api_key, full_key = services.api_key_create(
+        user=user, name="k", permissions=[], expires_at=timezone.now() + timedelta(hours=1)
     )
+    assert _key_client(full_key).get("/api/v1/me/").status_code == 200
+    ApiKey.objects.filter(pk=api_key.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert _key_client(full_key).get("/api/v1/me/").status_code == 401
+
+
+def test_key_cannot_be_created_already_expired(user_client):
+    response = user_client.post(
+        "/api/v1/me/api-keys/",
+        {"name": "k", "permissions": [], "expires_at": "1999-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"expires_at": ["The expiry must be in the future."]}
+    assert not ApiKey.objects.exists()
 
 
 def test_key_of_inactive_user_is_rejected(user):

@@ -1,16 +1,31 @@
 import pytest
 
-from config.parsers import MAX_JSON_DEPTH, json_depth
+from config.parsers import MAX_JSON_DEPTH, json_problem
 
 pytestmark = pytest.mark.django_db
 
 
+def _nested(levels: int) -> list:
+    value: list = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
-    ("value", "depth"),
-    [(3, 0), ("x", 0), ([], 1), ({}, 1), ({"a": [1, {"b": None}]}, 3), ([[[[]]], []], 4)],
+    ("value", "problem"),
+    [
+        (3, None),
+        ({"a": [1, {"b": None, "c": "\U0001f600"}]}, None),
+        (_nested(MAX_JSON_DEPTH), None),
+        (_nested(MAX_JSON_DEPTH + 1), f"nested deeper than {MAX_JSON_DEPTH} levels"),
+        ("\ud800", "lone surrogate U+D800 in the top level"),
+        ({"extra": {"notes": ["ok", "bad \udfff"]}}, "lone surrogate U+DFFF in extra.notes[1]"),
+        ({"extra": {"\ud83d": 1}}, "lone surrogate U+D83D in a key of extra"),
+    ],
 )
-def test_json_depth(value, depth):
-    assert json_depth(value) == depth
+def test_json_problem(value, problem):
+    assert json_problem(value) == problem
 
 
 @pytest.mark.parametrize("levels", [MAX_JSON_DEPTH + 1, 100_000])
@@ -21,8 +36,15 @@ def test_json_nested_too_deeply_is_a_400(user_client, levels):
     assert f"nested deeper than {MAX_JSON_DEPTH} levels" in response.json()["detail"]
 
 
-def test_json_within_the_depth_limit_is_accepted(user_client):
-    extra = {"a": {"b": {"c": [1, 2, {"d": "e"}]}}}
+def test_lone_surrogate_in_a_json_field_is_a_400_saying_where(user_client):
+    body = '{"extra": {"note": "\\ud800"}}'
+    response = user_client.generic("PATCH", "/api/v1/me/preferences/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "JSON parse error - lone surrogate U+D800 in extra.note."
+
+
+def test_json_within_the_limits_is_accepted(user_client):
+    extra = {"a": {"b": {"c": [1, 2, {"d": "e \U0001f600"}]}}}
     response = user_client.patch("/api/v1/me/preferences/", {"extra": extra}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["extra"] == extra
