@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from accounts import services
 from accounts.models import ApiKey, User, UserPreferences
 from catalog.models import Book
-from config.forms import JSON_FORMFIELD_OVERRIDES
+from config.forms import SafeFormsAdminMixin
 from favorites.selectors import favorite_books
 from favorites.services import favorite_remove
 
@@ -39,9 +39,8 @@ class UserEditForm(UserChangeForm):
             self.fields["remove_favorites"].queryset = favorite_books(user=self.instance, books=books)
 
 
-class UserPreferencesInline(admin.StackedInline):
+class UserPreferencesInline(SafeFormsAdminMixin, admin.StackedInline):
     model = UserPreferences
-    formfield_overrides = JSON_FORMFIELD_OVERRIDES
     can_delete = False
     extra = 0
     max_num = 1
@@ -62,7 +61,7 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SafeFormsAdminMixin, DjangoUserAdmin):
     add_form = UserAddForm
     form = UserEditForm
     ordering = ["email"]
@@ -103,7 +102,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "prefix",

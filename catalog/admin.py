@@ -3,10 +3,11 @@ from django.db.models import Count
 
 from catalog import selectors
 from catalog.models import Book, BookGenre, Genre
+from config.forms import SafeFormsAdminMixin
 from favorites.selectors import annotate_favorite_count
 
 
-class BookGenreInline(admin.TabularInline):
+class BookGenreInline(SafeFormsAdminMixin, admin.TabularInline):
     model = BookGenre
     extra = 1
     autocomplete_fields = ["genre"]
@@ -53,7 +54,7 @@ class GenreListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Book)
-class BookAdmin(admin.ModelAdmin):
+class BookAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "author", "publication_year", "isbn", "average_rating", "total_reviews"]
     list_filter = [GenreListFilter, CenturyListFilter, "language_code"]
     search_fields = ["title"]  # replaced by full-text search below
@@ -106,7 +107,7 @@ class BookAdmin(admin.ModelAdmin):
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "book_count", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

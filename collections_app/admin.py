@@ -4,12 +4,12 @@ on each group, and every change is saved through the services so the ordering in
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 
 from catalog.models import Book
 from collections_app import services
 from collections_app.models import Collection, CollectionGroup, GroupBook
 from collections_app.selectors import annotate_counts
+from config.forms import SafeAutocompleteSelectMultiple, SafeFormsAdminMixin
 
 
 def _book_picker(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
@@ -18,7 +18,7 @@ def _book_picker(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
         required=False,
         label=label,
         help_text=help_text,
-        widget=AutocompleteSelectMultiple(GroupBook._meta.get_field("book"), admin.site),
+        widget=SafeAutocompleteSelectMultiple(GroupBook._meta.get_field("book"), admin.site),
     )
 
 
@@ -61,7 +61,7 @@ class GroupInlineForm(forms.ModelForm):
             )
 
 
-class GroupInline(admin.TabularInline):
+class GroupInline(SafeFormsAdminMixin, admin.TabularInline):
     model = CollectionGroup
     form = GroupInlineForm
     extra = 1
@@ -70,7 +70,7 @@ class GroupInline(admin.TabularInline):
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     form = CollectionAdminForm
     inlines = [GroupInline]
     list_display = ["name", "created_by", "visibility", "group_count", "book_count", "created_at"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -31,5 +32,47 @@ class SafeJSONField(forms.JSONField):
             return forms.fields.InvalidJSONInput(data)
 
 
-# For ModelAdmin.formfield_overrides and inlines: every JSON model field gets the safe form field.
-JSON_FORMFIELD_OVERRIDES = {models.JSONField: {"form_class": SafeJSONField}}
+class _OnlyParseableSelection:
+    """To redisplay a form, Django's autocomplete widgets look the submitted ids up in the database; an id
+    the key cannot parse (``"nope"`` for a UUID) raises mid-render, a 500 instead of the form's own
+    "Select a valid choice" error. Such ids are left out of the lookup."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        return super().optgroups(name, [item for item in value if _parses(key, item)], attr)
+
+
+def _parses(field: models.Field, value) -> bool:
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteSelect(_OnlyParseableSelection, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_OnlyParseableSelection, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeFormsAdminMixin:
+    """For every ModelAdmin and inline: JSON fields that refuse what PostgreSQL cannot hold, and
+    autocomplete widgets that survive ids that are not ids."""
+
+    formfield_overrides = {models.JSONField: {"form_class": SafeJSONField}}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

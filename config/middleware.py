@@ -1,24 +1,38 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 
 NUL_MARKERS = (b"\x00", b"\\u0000")
 
 
-class ApiRequestGuardMiddleware:
-    """Refuse, with a JSON 4xx, API requests that no view should have to handle.
+class RequestGuardMiddleware:
+    """Refuse requests that no view should have to handle, before any view runs.
 
-    - Bodies larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``: DRF parses JSON from the request stream, which
-      bypasses Django's own check on ``request.body``, so the declared length is checked here (413).
-    - NUL characters in the path, query string or body: PostgreSQL text cannot hold them, so they would
-      otherwise surface as database errors deep inside a write (400).
+    NUL characters cannot be stored in PostgreSQL text, so anywhere they reach a query (a search, a
+    filter, an admin autocomplete, a write) they would surface as a database error, a 500. Refused with
+    a 400 in the path and query string of every request and in JSON bodies under ``/api/`` (Django's
+    form fields already refuse them in the admin's forms).
+
+    Under ``/api/`` the answer is JSON, and bodies larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` are a 413:
+    DRF parses JSON from the request stream, which bypasses Django's own check on ``request.body``.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/api/"):
-            return self.get_response(request)
+        refusal = (
+            self._api_refusal(request) if request.path.startswith("/api/") else self._page_refusal(request)
+        )
+        return refusal or self.get_response(request)
+
+    def _page_refusal(self, request) -> HttpResponseBadRequest | None:
+        if _url_has_nul(request):
+            return HttpResponseBadRequest(
+                "NUL characters are not allowed in URLs.", content_type="text/plain"
+            )
+        return None
+
+    def _api_refusal(self, request) -> JsonResponse | None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -28,9 +42,13 @@ class ApiRequestGuardMiddleware:
             return JsonResponse(
                 {"detail": f"Request body is too large: {length} bytes, the limit is {limit}."}, status=413
             )
-        query = request.META.get("QUERY_STRING", "")
-        if "\x00" in request.path or "\x00" in query or "%00" in query:
+        if _url_has_nul(request):
             return JsonResponse({"detail": "NUL characters are not allowed in URLs."}, status=400)
         if length and any(marker in request.body for marker in NUL_MARKERS):
             return JsonResponse({"detail": "NUL characters are not allowed in request bodies."}, status=400)
-        return self.get_response(request)
+        return None
+
+
+def _url_has_nul(request) -> bool:
+    query = request.META.get("QUERY_STRING", "")
+    return "\x00" in request.path or "\x00" in query or "%00" in query

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from config.forms import SafeFormsAdminMixin
 from config.paginators import EstimatedCountPaginator
 from reviews import services
 from reviews.models import Review
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["book", "user", "rating", "created_at"]
     list_filter = ["rating", "created_at"]
     search_fields = ["book__title", "user__email"]

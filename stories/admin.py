@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from config.exceptions import ConflictError
-from config.forms import JSON_FORMFIELD_OVERRIDES
+from config.forms import SafeFormsAdminMixin
 from stories import services
 from stories.models import Repository, Story, StoryChapter, StoryIntent
 
@@ -22,7 +22,7 @@ class StoryChapterInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "user", "repository", "narrative_style", "status", "created_at", "completed_at"]
     list_filter = ["status", "narrative_style"]
     search_fields = ["title", "user__email", "repository__repo_name"]
@@ -54,7 +54,7 @@ class StoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Repository)
-class RepositoryAdmin(admin.ModelAdmin):
+class RepositoryAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "default_branch", "last_analyzed_at", "created_at"]
     search_fields = ["repo_name", "repo_owner", "repo_url", "user__email"]
     list_select_related = ["user"]
@@ -72,8 +72,7 @@ class RepositoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoryIntent)
-class StoryIntentAdmin(admin.ModelAdmin):
-    formfield_overrides = JSON_FORMFIELD_OVERRIDES
+class StoryIntentAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "intent_category", "expertise_level", "created_at"]
     list_filter = ["intent_category", "expertise_level"]
     search_fields = ["user__email", "repository__repo_name"]

@@ -33,3 +33,37 @@ def test_admin_form_with_absurdly_deep_json_redisplays_with_the_error(admin_clie
     )
     assert response.status_code == 200
     assert b"nested deeper than" in response.content
+
+
+NOT_A_UUID = "is not a valid UUID."
+NOT_A_CHOICE = "Select a valid choice."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "data", "error"),
+    [
+        ("/admin/reviews/review/add/", {"user": "not-a-uuid", "book": "nope", "rating": "3"}, NOT_A_UUID),
+        ("/admin/stories/story/add/", {"user": "zz", "repository": "12"}, NOT_A_UUID),
+        (
+            "/admin/collections_app/collection/add/",
+            {"name": "C", "visibility": "public", "books": ["nope"]},
+            NOT_A_UUID,
+        ),
+        (
+            "/admin/catalog/book/add/",
+            {
+                "title": "T",
+                "author": "A",
+                "bookgenre_set-TOTAL_FORMS": "1",
+                "bookgenre_set-INITIAL_FORMS": "0",
+                "bookgenre_set-0-genre": "x",
+            },
+            NOT_A_CHOICE,
+        ),
+    ],
+)
+def test_admin_autocomplete_with_an_id_that_is_not_an_id_redisplays_the_form(admin_client, url, data, error):
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
