@@ -63,6 +63,28 @@ def test_wrong_method_is_json_405(api_client):
     assert "detail" in response.json()
 
 
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("get", "/api/v1/books/?page=0", 400),
+        ("get", "/api/v1/me/", 401),
+        ("get", "/api/v1/books/00000000-0000-0000-0000-000000000000/", 404),
+        ("delete", "/api/v1/health/", 405),
+    ],
+)
+def test_errors_are_json_even_when_a_browser_asks_for_html(client, method, url, status):
+    response = getattr(client, method)(url, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json() or "page" in response.json()
+
+
+def test_successful_responses_still_offer_the_browsable_api(client):
+    response = client.get("/api/v1/genres/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_oversized_body_is_json_413(api_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = api_client.post(
