@@ -42,11 +42,13 @@ BORING_FILES = {
     "Cargo.lock",
 }
 SPECIAL_FILES = {"Makefile": "Makefile", "Dockerfile": "Dockerfile", "CMakeLists.txt": "CMake"}
-ENTRY_POINT_NAMES = {
-    "main.py", "__main__.py", "manage.py", "app.py", "wsgi.py", "asgi.py", "cli.py", "setup.py", "pyproject.toml",
-    "package.json", "index.js", "index.ts", "main.js", "main.ts", "server.js", "main.go", "main.rs", "lib.rs",
-    "Cargo.toml", "go.mod", "pom.xml", "build.gradle", "Makefile", "Dockerfile", "Main.java", "Program.cs",
-}  # fmt: skip
+# Most telling first: programs, then the manifests and build files that say how to run them.
+ENTRY_POINT_NAMES = (
+    "manage.py", "main.py", "__main__.py", "app.py", "cli.py", "wsgi.py", "asgi.py", "main.go", "main.rs",
+    "lib.rs", "index.js", "index.ts", "main.js", "main.ts", "server.js", "Main.java", "Program.cs", "setup.py",
+    "pyproject.toml", "package.json", "Cargo.toml", "go.mod", "pom.xml", "build.gradle", "Makefile", "Dockerfile",
+)  # fmt: skip
+ENTRY_POINT_RANK = {name: rank for rank, name in enumerate(ENTRY_POINT_NAMES)}
 
 
 class RepositoryError(Exception):
@@ -134,6 +136,12 @@ def _iso(timestamp: int) -> str:
 
 
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+CODE_SPAN = re.compile(r"`+([^`]*)`+")
+EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1(?![\w*])")  # not snake_case inside words
+
+
+def _plain(line: str) -> str:
+    return EMPHASIS.sub(r"\2", CODE_SPAN.sub(r"\1", line))
 
 
 def _readme_excerpt(text: str, limit: int = 600) -> str:
@@ -150,7 +158,7 @@ def _readme_excerpt(text: str, limit: int = 600) -> str:
             continue
         if raw.startswith(("    ", "\t")):
             continue
-        prose.append(re.sub(r"[`*_]{1,3}(\S[^`*_]*?)[`*_]{1,3}", r"\1", MARKDOWN_LINK.sub(r"\1", line)))
+        prose.append(_plain(MARKDOWN_LINK.sub(r"\1", line)))
     excerpt = " ".join(prose)
     return excerpt if len(excerpt) <= limit else excerpt[:limit].rsplit(" ", 1)[0] + " …"
 
@@ -177,7 +185,7 @@ def analyze(repo: Repo, head: bytes) -> dict:
         )
         item["files"] += 1
         name = path.rsplit("/", 1)[-1]
-        if name in ENTRY_POINT_NAMES and path.count("/") <= 2:
+        if name in ENTRY_POINT_RANK and path.count("/") <= 2:
             entry_points.append(path)
         if entry.mode & 0o170000 != 0o100000:  # not a regular file (symlink, submodule)
             continue
@@ -216,7 +224,9 @@ def analyze(repo: Repo, head: bytes) -> dict:
             key=lambda item: -item["lines"],
         ),
         "top_level": [top_level[name] for name in sorted(top_level)],
-        "entry_points": sorted(entry_points, key=lambda p: (p.count("/"), p))[:10],
+        "entry_points": sorted(
+            entry_points, key=lambda p: (p.count("/"), ENTRY_POINT_RANK[p.rsplit("/", 1)[-1]], p)
+        )[:10],
         "readme_excerpt": readme,
         "paths": paths,
         "commit_count": len(times),

@@ -69,6 +69,10 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 class TemplateNarrator:
     """Deterministic chapters: introduction, structure, one per focus area, history, wrap-up."""
 
@@ -95,15 +99,16 @@ class TemplateNarrator:
 
     def _structure(self, analysis: dict, brief: StoryBrief) -> ChapterDraft:
         languages = analysis.get("languages", [])
-        parts = [f"The repository holds {analysis.get('file_count', 0)} files."]
+        parts = [f"The repository holds {_count(analysis.get('file_count', 0), 'file')}."]
         if languages:
             described = [
-                f"{lang['language']} with {lang['lines']} lines in {lang['files']} files"
+                f"{lang['language']} with {_count(lang['lines'], 'line')} in {_count(lang['files'], 'file')}"
                 for lang in languages[:4]
             ]
             parts.append(f"Most of it is written in {_join(described)}.")
-        directories = [item["name"] for item in analysis.get("top_level", []) if item["kind"] == "directory"]
-        files = [item["name"] for item in analysis.get("top_level", []) if item["kind"] == "file"]
+        shown = [item for item in analysis.get("top_level", []) if not item["name"].startswith(".")]  # no dotfiles
+        directories = [item["name"] for item in shown if item["kind"] == "directory"]
+        files = [item["name"] for item in shown if item["kind"] == "file"]
         if directories:
             parts.append(f"At the top level there are the folders {_join(directories[:8])}.")
         if files and brief.expertise_level != "expert":
@@ -125,11 +130,11 @@ class TemplateNarrator:
                 parts.append(f"The file {item['name']} sits at the top level.")
             elif item["sample"]:
                 parts.append(
-                    f"The {item['name']} folder holds {item['files']} files; "
+                    f"The {item['name']} folder holds {_count(item['files'], 'file')}; "
                     f"the longest are {_join(item['sample'][:4])}."
                 )
             else:
-                parts.append(f"The {item['name']} folder holds {item['files']} files.")
+                parts.append(f"The {item['name']} folder holds {_count(item['files'], 'file')}.")
         if elsewhere:
             verb = "carries" if len(elsewhere) == 1 else "carry"
             parts.append(f"{'Elsewhere, ' if parts else ''}{_join(elsewhere)} {verb} the name {area}.")
@@ -150,7 +155,7 @@ class TemplateNarrator:
 
     def _history(self, analysis: dict, brief: StoryBrief) -> ChapterDraft:
         count = analysis.get("commit_count", 0)
-        parts = [f"The history holds {count} commit{'s' if count != 1 else ''}"]
+        parts = [f"The history holds {_count(count, 'commit')}"]
         if analysis.get("first_commit_at"):
             parts[0] += f", from {analysis['first_commit_at'][:10]} to {analysis['last_commit_at'][:10]}."
         else:

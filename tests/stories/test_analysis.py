@@ -20,7 +20,7 @@ def test_analysis_of_a_real_repository(tmp_path):
     assert languages["Python"]["lines"] == 9
     assert languages["JavaScript"]["lines"] == 1
     assert [item["name"] for item in analysis["top_level"]] == ["README.md", "manage.py", "shop", "web"]
-    assert "manage.py" in analysis["entry_points"]
+    assert analysis["entry_points"][0] == "manage.py"
     assert analysis["readme_excerpt"] == "A tiny shop that sells books."
     shop = next(item for item in analysis["top_level"] if item["name"] == "shop")
     assert shop["files"] == 3
@@ -69,5 +69,8 @@ def test_readme_excerpt_is_prose_fit_to_read_aloud():
         "see [the docs](https://docs).\n\n```sh\nmake\n```\n\n| a | b |\n\n## Usage\n\nRun it.\n"
     )
     assert _readme_excerpt(readme) == "A fast tool for git users, see the docs. Run it."
+    assert _readme_excerpt("Set `FOLIO_ADMIN_EMAIL` or *MY_VAR*, __really__.") == (
+        "Set FOLIO_ADMIN_EMAIL or MY_VAR, really."
+    )
     assert _readme_excerpt("word " * 500).endswith(" …")
     assert len(_readme_excerpt("word " * 500)) <= 602

@@ -2,8 +2,9 @@ from stories.narrators import StoryBrief, TemplateNarrator
 
 ANALYSIS = {
     "file_count": 7,
-    "languages": [{"language": "Python", "files": 4, "lines": 120}, {"language": "Markdown", "files": 1, "lines": 9}],
+    "languages": [{"language": "Python", "files": 4, "lines": 1200}, {"language": "Markdown", "files": 1, "lines": 9}],
     "top_level": [
+        {"name": ".github", "kind": "directory", "files": 1, "sample": [".github/ci.yml"]},
         {"name": "README.md", "kind": "file", "files": 1, "sample": []},
         {"name": "manage.py", "kind": "file", "files": 1, "sample": []},
         {"name": "payments", "kind": "directory", "files": 3, "sample": ["payments/stripe.py", "payments/refunds.py"]},
@@ -36,7 +37,11 @@ def test_chapters_follow_the_fixed_order_with_one_per_focus_area():
         "Wrap-up",
     ]
     assert "A tiny shop that sells books." in chapters["Introduction"]
-    assert "Python with 120 lines in 4 files" in chapters["How it is organised"]
+    assert chapters["How it is organised"] == (
+        "The repository holds 7 files. Most of it is written in Python with 1,200 lines in 4 files and "
+        "Markdown with 9 lines in 1 file. At the top level there are the folders payments and shop. "
+        "Next to them sit the files README.md and manage.py."
+    )
     assert "Ada Lovelace (2) and Grace Hopper (1)" in chapters["How it grew"]
     assert "2020-09-13 to 2023-11-14" in chapters["How it grew"]
 
