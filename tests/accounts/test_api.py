@@ -107,7 +107,7 @@ def test_login_upgrades_an_old_password_hash(settings):
     assert user.password.startswith("argon2$argon2id$")
 
 
-def test_repeated_failed_logins_lock_the_account_but_not_others(settings):
+def test_repeated_failed_logins_lock_the_account_but_not_others(settings, rate_limit_store):
     settings.LOGIN_FAILURE_LIMIT = 3
     UserFactory(email="victim@example.com")
     UserFactory(email="bystander@example.com")
