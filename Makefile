@@ -47,6 +47,7 @@ ci:
 bench: $(STAMP)
 	$(BIN)/python bench/import_books.py
 	$(BIN)/python bench/import_ratings.py
+	$(BIN)/python bench/admin_pages.py
 	$(BIN)/python bench/rate_limits.py
 
 clean:

@@ -1,5 +1,7 @@
 import pytest
+from django.db import connection
 
+import reviews.admin
 from reviews.models import Review
 from tests.reviews.factories import ReviewFactory
 from tests.reviews.helpers import stars
@@ -7,12 +9,32 @@ from tests.reviews.helpers import stars
 pytestmark = pytest.mark.django_db
 
 
-def test_review_changelist_searches_and_filters(admin_client):
-    review = ReviewFactory(rating=5)
-    for params in [{}, {"q": review.book.title}, {"q": review.user.email}, {"rating__exact": "5"}]:
+@pytest.mark.parametrize("max_ids", [500, 0], ids=["narrow-term", "broad-term"])
+def test_review_changelist_searches_by_title_and_email_and_filters(admin_client, monkeypatch, max_ids):
+    monkeypatch.setattr(reviews.admin, "SEARCH_MAX_IDS", max_ids)
+    wanted = ReviewFactory(rating=5, book__title="Wanted Book")
+    other = ReviewFactory(rating=2, book__title="Other Tale")
+
+    def listed(params) -> set[str]:
         response = admin_client.get("/admin/reviews/review/", params)
         assert response.status_code == 200
-        assert review.book.title.encode() in response.content
+        return {title for title in ("Wanted Book", "Other Tale") if title.encode() in response.content}
+
+    assert listed({}) == {"Wanted Book", "Other Tale"}
+    assert listed({"q": "wanted"}) == {"Wanted Book"}
+    assert listed({"q": wanted.user.email.upper()}) == {"Wanted Book"}
+    assert listed({"q": other.user.email}) == {"Other Tale"}
+    assert listed({"rating__exact": "5"}) == {"Wanted Book"}
+
+
+def test_newest_first_list_and_date_filter_read_an_index():
+    ReviewFactory.create_batch(3)
+    queryset = Review.objects.order_by("-created_at", "-id")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {queryset[:100].query}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "reviews_newest_idx" in plan, plan
 
 
 def test_review_change_page_uses_autocomplete(admin_client):
