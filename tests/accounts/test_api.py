@@ -347,7 +347,7 @@ def test_rate_limited_response_carries_retry_after(user):
     assert 1 <= int(response["Retry-After"]) <= 3600
 
 
-def test_forged_forwarded_for_does_not_reset_the_anonymous_limit(settings):
+def test_forged_forwarded_for_does_not_reset_the_anonymous_limit(settings, rate_limit_store):
     from rest_framework.settings import api_settings
 
     settings.REST_FRAMEWORK = {
