@@ -106,7 +106,9 @@ class TemplateNarrator:
                 for lang in languages[:4]
             ]
             parts.append(f"Most of it is written in {_join(described)}.")
-        shown = [item for item in analysis.get("top_level", []) if not item["name"].startswith(".")]  # no dotfiles
+        shown = [
+            item for item in analysis.get("top_level", []) if not item["name"].startswith(".")
+        ]  # no dotfiles
         directories = [item["name"] for item in shown if item["kind"] == "directory"]
         files = [item["name"] for item in shown if item["kind"] == "file"]
         if directories:
