@@ -3,7 +3,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from config.parsers import MAX_JSON_DEPTH, json_problem
+from config.parsers import TOO_DEEP, json_problem
 
 
 class SafeJSONField(forms.JSONField):
@@ -17,9 +17,7 @@ class SafeJSONField(forms.JSONField):
         try:
             converted = super().to_python(value)
         except RecursionError as exc:
-            raise ValidationError(
-                f"JSON nested deeper than {MAX_JSON_DEPTH} levels.", code="invalid"
-            ) from exc
+            raise ValidationError(f"JSON {TOO_DEEP}.", code="invalid") from exc
         problem = json_problem(converted)
         if problem:
             raise ValidationError(f"JSON {problem}.", code="invalid")

@@ -4,6 +4,7 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 MAX_JSON_DEPTH = 32
+TOO_DEEP = f"nested deeper than {MAX_JSON_DEPTH} levels"
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -20,7 +21,7 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels.") from exc
+            raise ParseError(f"JSON parse error - {TOO_DEEP}.") from exc
         problem = json_problem(data)
         if problem:
             raise ParseError(f"JSON parse error - {problem}.")
@@ -40,7 +41,7 @@ def json_problem(value) -> str | None:
         if not isinstance(item, dict | list):
             continue
         if depth >= MAX_JSON_DEPTH:
-            return f"nested deeper than {MAX_JSON_DEPTH} levels"
+            return TOO_DEEP
         if isinstance(item, list):
             pending.extend((child, depth + 1, f"{path}[{index}]") for index, child in enumerate(item))
             continue
