@@ -80,10 +80,14 @@ def remote_url_problem(url: str) -> str | None:
     """Why ``url`` cannot be a remote git URL, or None when it can."""
     if SCP_LIKE.match(url):
         return None
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+        host, _port = parsed.hostname, parsed.port  # both parse lazily and raise on a malformed netloc
+    except ValueError as exc:
+        return f"The repository URL {url!r} is malformed: {exc}."
     if parsed.scheme not in REMOTE_SCHEMES:
         return f"Unsupported repository URL {url!r}: use https://, git://, ssh:// or file://."
-    if not parsed.hostname:
+    if not host:
         return f"The repository URL {url!r} names no host."
     return None
 

@@ -21,7 +21,16 @@ def test_repository_create_parses_owner_and_name(user_client):
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "ftp://example.com/repo.git", "https:///no-host.git", "just words", "c:repo"],
+    [
+        "javascript:alert(1)",
+        "ftp://example.com/repo.git",
+        "https:///no-host.git",
+        "just words",
+        "c:repo",
+        "https://[::1/repo.git",
+        "http://[zz]/repo.git",
+        "https://example.com:99999/repo.git",
+    ],
 )
 def test_repository_url_that_git_cannot_fetch_is_400(user_client, url):
     response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
