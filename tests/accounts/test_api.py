@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from accounts import services
 from accounts.models import ApiKey, User
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.helpers import clear_of_window_boundary
 from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,7 @@ def test_login_upgrades_an_old_password_hash(settings):
 
 def test_repeated_failed_logins_lock_the_account_but_not_others(settings, rate_limit_store):
     settings.LOGIN_FAILURE_LIMIT = 3
+    clear_of_window_boundary(window=settings.LOGIN_COOLOFF_SECONDS)
     UserFactory(email="victim@example.com")
     UserFactory(email="bystander@example.com")
     attacker = APIClient(REMOTE_ADDR="10.0.0.1")
@@ -341,6 +343,7 @@ def test_last_used_at_is_written_at_most_once_a_minute(user):
 
 def test_rate_limited_response_carries_retry_after(user):
     _key, full_key = services.api_key_create(user=user, name="k", permissions=[], rate_limit=2)
+    clear_of_window_boundary()
     client = _key_client(full_key)
     assert [client.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 429]
     response = client.get("/api/v1/me/")
@@ -355,6 +358,7 @@ def test_forged_forwarded_for_does_not_reset_the_anonymous_limit(settings, rate_
         "DEFAULT_THROTTLE_RATES": {"anon": "2/hour", "user": "9/hour"},
     }
     api_settings.reload()
+    clear_of_window_boundary()
     try:
         statuses = [
             APIClient().get("/api/v1/auth/csrf/", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
@@ -369,6 +373,7 @@ def test_forged_forwarded_for_does_not_reset_the_anonymous_limit(settings, rate_
 def test_key_rate_limit_is_exact_under_concurrent_requests(rate_limit_store):
     user = UserFactory()
     _key, full_key = services.api_key_create(user=user, name="k", permissions=[], rate_limit=5)
+    clear_of_window_boundary()
     statuses = run_concurrently([lambda: _key_client(full_key).get("/api/v1/me/").status_code] * 12)
     assert sorted(statuses) == [200] * 5 + [429] * 7
     assert ApiKey.objects.get().rate_limit == 5
