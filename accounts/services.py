@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.rate_limits import RateLimitResult, counter_store
+from config.validation import reject_fields_outside
 
 API_KEY_PREFIX = "folio"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -57,9 +58,7 @@ USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "timezone"})
 
 def user_update(*, user: User, data: dict) -> User:
     """Users may change their names and timezone, nothing else (no tier, quota, staff or identity)."""
-    forbidden = set(data) - USER_EDITABLE_FIELDS
-    if forbidden:
-        raise ValidationError(dict.fromkeys(sorted(forbidden), "This field cannot be changed."))
+    reject_fields_outside(data, USER_EDITABLE_FIELDS)
     for field, value in data.items():
         setattr(user, field, value)
     user.full_clean(exclude=["password"], validate_unique=False)
@@ -92,9 +91,7 @@ PREFERENCE_FIELDS = frozenset(
 
 
 def user_preferences_update(*, preferences: UserPreferences, data: dict) -> UserPreferences:
-    unknown = set(data) - PREFERENCE_FIELDS
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown preference."))
+    reject_fields_outside(data, PREFERENCE_FIELDS, "Unknown preference.")
     for field, value in data.items():
         setattr(preferences, field, value)
     preferences.full_clean(exclude=["user"], validate_unique=False)

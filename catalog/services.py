@@ -4,6 +4,7 @@ from django.utils.text import slugify
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
+from config.validation import reject_fields_outside
 
 BOOK_WRITABLE_FIELDS = frozenset(
     {
@@ -44,17 +45,13 @@ def _book_save(book: Book, *, genres: list[Genre] | None) -> Book:
 
 
 def book_create(*, genres: list[Genre] | None = None, **fields) -> Book:
-    unknown = set(fields) - BOOK_WRITABLE_FIELDS
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
+    reject_fields_outside(fields, BOOK_WRITABLE_FIELDS, "This field cannot be set.")
     fields["isbn"] = isbn_clean(fields.get("isbn"))
     return _book_save(Book(**fields), genres=genres)
 
 
 def book_update(*, book: Book, genres: list[Genre] | None = None, **fields) -> Book:
-    unknown = set(fields) - BOOK_WRITABLE_FIELDS
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    reject_fields_outside(fields, BOOK_WRITABLE_FIELDS)
     if "isbn" in fields:
         fields["isbn"] = isbn_clean(fields["isbn"])
     for field, value in fields.items():

@@ -9,6 +9,7 @@ from django.db.models import F, QuerySet
 from accounts.models import User
 from catalog.models import Book
 from collections_app.models import Collection, CollectionBook, CollectionGroup, GroupBook, Visibility
+from config.validation import reject_fields_outside
 
 COLLECTION_FIELDS = frozenset({"name", "description", "visibility"})
 
@@ -40,9 +41,7 @@ def collection_create(
 
 
 def collection_update(*, collection: Collection, **fields) -> Collection:
-    unknown = set(fields) - COLLECTION_FIELDS
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    reject_fields_outside(fields, COLLECTION_FIELDS)
     if "name" in fields:
         fields["name"] = _clean_name(fields["name"])
     for field, value in fields.items():

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.exceptions import ConflictError, QuotaExceededError
+from config.validation import reject_fields_outside
 from stories.analysis import is_local, parse_repo_url, remote_url_problem
 from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryIntent, StoryStatus
 
@@ -60,9 +61,7 @@ def intent_create(*, user: User, repository: Repository, **fields) -> StoryInten
 
 
 def intent_update(*, intent: StoryIntent, **fields) -> StoryIntent:
-    unknown = set(fields) - INTENT_FIELDS
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    reject_fields_outside(fields, INTENT_FIELDS)
     for name, value in fields.items():
         setattr(intent, name, value)
     intent.full_clean()
