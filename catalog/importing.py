@@ -123,6 +123,14 @@ class ImportReport:
         )
 
 
+def require_columns(header: list[str], required: Iterable[str]) -> None:
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise ImportFileError(
+            f"Missing required column(s): {', '.join(missing)}. Found: {', '.join(header) or 'none'}."
+        )
+
+
 def read_csv(handle: io.TextIOBase, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows with their line numbers (the header is line 1). Fails fast when columns are missing."""
     reader = csv.DictReader(handle)
@@ -130,11 +138,7 @@ def read_csv(handle: io.TextIOBase, required: Iterable[str]) -> Iterator[tuple[i
         header = reader.fieldnames or []
     except (csv.Error, UnicodeDecodeError) as exc:
         raise ImportFileError(f"Not a readable CSV file: {exc}") from exc
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise ImportFileError(
-            f"Missing required column(s): {', '.join(missing)}. Found: {', '.join(header) or 'none'}."
-        )
+    require_columns(header, required)
     try:
         for row in reader:
             yield reader.line_num, row

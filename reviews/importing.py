@@ -13,15 +13,12 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from catalog.importing import ImportFileError, require_columns
 from catalog.models import Book
 
 REQUIRED_COLUMNS = ("user_id", "book_id", "rating")
 READER_EMAIL = "reader{}@example.invalid"
 COPY_CHUNK_ROWS = 50_000
-
-
-class RatingsFileError(Exception):
-    pass
 
 
 @dataclass
@@ -53,11 +50,7 @@ def ratings_import(
     report = RatingsReport()
     reader = csv.reader(lines)
     header = [column.strip() for column in next(reader, [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise RatingsFileError(
-            f"Missing required column(s): {', '.join(missing)}. Found: {', '.join(header) or 'none'}."
-        )
+    require_columns(header, REQUIRED_COLUMNS)
     user_col, book_col, rating_col = (header.index(column) for column in REQUIRED_COLUMNS)
     books = {
         str(source): str(pk)
@@ -109,7 +102,7 @@ def ratings_import(
                 if len(staged) >= COPY_CHUNK_ROWS:
                     flush()
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise RatingsFileError(f"Malformed CSV after line {reader.line_num}: {exc}") from exc
+            raise ImportFileError(f"Malformed CSV after line {reader.line_num}: {exc}") from exc
         if staged:
             flush()
 

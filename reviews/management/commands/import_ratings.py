@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from reviews.importing import RatingsFileError, count_data_lines, ratings_import
+from catalog.importing import ImportFileError
+from reviews.importing import count_data_lines, ratings_import
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
                 total = count_data_lines(handle)
                 with tqdm(total=total, unit="row", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
                     report = ratings_import(handle, on_row=lambda: bar.update(1), dry_run=dry_run)
-        except RatingsFileError as exc:
+        except ImportFileError as exc:
             raise CommandError(f"{exc} Nothing was imported.") from exc
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
