@@ -1,16 +1,15 @@
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
-NUL_MARKERS = (b"\x00", b"\\u0000")
-
 
 class RequestGuardMiddleware:
     """Refuse requests that no view should have to handle, before any view runs.
 
     NUL characters cannot be stored in PostgreSQL text, so anywhere they reach a query (a search, a
-    filter, an admin autocomplete, a write) they would surface as a database error, a 500. Refused with
-    a 400 in the path and query string of every request and in JSON bodies under ``/api/`` (Django's
-    form fields already refuse them in the admin's forms).
+    filter, an admin autocomplete, a write) they would surface as a database error, a 500. Refused here
+    with a 400 in the path and query string of every request and as raw bytes in bodies under ``/api/``;
+    the escaped ``\\u0000`` of JSON is refused by the parser (``config.parsers``), and Django's form
+    fields refuse NUL in the admin's forms.
 
     Under ``/api/`` the answer is JSON, and bodies larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` are a 413:
     DRF parses JSON from the request stream, which bypasses Django's own check on ``request.body``.
@@ -44,7 +43,7 @@ class RequestGuardMiddleware:
             )
         if _url_has_nul(request):
             return JsonResponse({"detail": "NUL characters are not allowed in URLs."}, status=400)
-        if length and any(marker in request.body for marker in NUL_MARKERS):
+        if length and b"\x00" in request.body:
             return JsonResponse({"detail": "NUL characters are not allowed in request bodies."}, status=400)
         return None
 

@@ -5,7 +5,8 @@ from rest_framework.exceptions import ParseError
 
 MAX_JSON_DEPTH = 32
 TOO_DEEP = f"nested deeper than {MAX_JSON_DEPTH} levels"
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# PostgreSQL text and jsonb cannot hold NUL, and UTF-8 cannot encode a lone surrogate.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class JSONParser(parsers.JSONParser):
@@ -13,8 +14,8 @@ class JSONParser(parsers.JSONParser):
 
     Python's decoder raises ``RecursionError`` (not ``ValueError``) on a body like ``[[[[…`` a hundred
     thousand levels deep, which DRF would let through as a 500, and no Folio field needs more than a
-    few levels. A lone surrogate (``"\\ud800"``) decodes to a string PostgreSQL cannot store, and in a
-    JSON field's keys or nested values no serializer field would look at it.
+    few levels. ``"\\u0000"`` and a lone surrogate (``"\\ud800"``) decode to strings PostgreSQL cannot
+    store, and in a JSON field's keys or nested values no serializer field would look at them.
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
@@ -29,14 +30,14 @@ class JSONParser(parsers.JSONParser):
 
 
 def json_problem(value) -> str | None:
-    """What makes decoded JSON unacceptable (too deep, a lone surrogate), or None. Not recursive."""
+    """What makes decoded JSON unacceptable (too deep, NUL, a lone surrogate), or None. Not recursive."""
     pending = [(value, 0, "")]
     while pending:
         item, depth, path = pending.pop()
         where = path or "the top level"
         if isinstance(item, str):
-            if match := LONE_SURROGATE.search(item):
-                return f"lone surrogate U+{ord(match.group()):04X} in {where}"
+            if match := UNSTORABLE.search(item):
+                return f"{_describe(match.group())} in {where}"
             continue
         if not isinstance(item, dict | list):
             continue
@@ -46,7 +47,11 @@ def json_problem(value) -> str | None:
             pending.extend((child, depth + 1, f"{path}[{index}]") for index, child in enumerate(item))
             continue
         for key, child in item.items():
-            if match := LONE_SURROGATE.search(key):
-                return f"lone surrogate U+{ord(match.group()):04X} in a key of {where}"
+            if match := UNSTORABLE.search(key):
+                return f"{_describe(match.group())} in a key of {where}"
             pending.append((child, depth + 1, f"{path}.{key}" if path else key))
     return None
+
+
+def _describe(character: str) -> str:
+    return "NUL character" if character == "\x00" else f"lone surrogate U+{ord(character):04X}"
