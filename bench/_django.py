@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def setup() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
     if not os.environ.get("DATABASE_URL"):
         os.environ["EMBEDDED_DB_NAME"] = "folio_bench"
     os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from config import views
 
@@ -14,8 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     re_path(r"^api/", views.not_found),
-    # Story audio; production would serve media from object storage or the proxy instead.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # No /media/ route: story audio is per-user and served only by the owner-checking story views.
 ]
 
 handler400 = "config.views.bad_request"

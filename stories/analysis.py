@@ -1,26 +1,34 @@
 """Reading a git repository with dulwich: what it is made of, where to start, and how it grew."""
 
 import heapq
-import io
 import re
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from dulwich import porcelain
 from dulwich.errors import NotGitRepository
 from dulwich.object_store import iter_tree_contents
 from dulwich.repo import Repo
+
+from stories.fetching import (
+    EXIT_UNREACHABLE,
+    OUTCOME_MESSAGES,
+    FetchError,
+    FetchLimits,
+    fetch,
+    parse_networks,
+    url_problem,
+)
 
 MAX_FILES = 20_000
 MAX_BLOB_BYTES = 2 * 1024 * 1024
 MAX_COMMITS = 50_000
 MAX_LISTED_PATHS = 2_000  # kept in the cached analysis so narrators can find what a focus area names
-REMOTE_SCHEMES = ("http", "https", "git", "ssh")
 
 LANGUAGES = {
     ".py": "Python", ".pyi": "Python", ".js": "JavaScript", ".mjs": "JavaScript", ".cjs": "JavaScript",
@@ -73,30 +81,18 @@ def is_local(url: str) -> bool:
     return url.startswith("file://") or url.startswith("/")
 
 
-SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:[^/].*")  # git@github.com:owner/name.git
-
-
-def remote_url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be a remote git URL, or None when it can."""
-    if SCP_LIKE.match(url):
-        return None
-    try:
-        parsed = urlparse(url)
-        host, _port = parsed.hostname, parsed.port  # both parse lazily and raise on a malformed netloc
-    except ValueError as exc:
-        return f"The repository URL {url!r} is malformed: {exc}."
-    if parsed.scheme not in REMOTE_SCHEMES:
-        return f"Unsupported repository URL {url!r}: use https://, git://, ssh:// or file://."
-    if not host:
-        return f"The repository URL {url!r} names no host."
-    return None
+def remote_url_problem(url: str, allowed_networks: Sequence[str] = ()) -> str | None:
+    """Why ``url`` cannot be fetched as a remote repository, or None when it can (see ``stories.fetching``)."""
+    return url_problem(url, parse_networks(list(allowed_networks)))
 
 
 @contextmanager
-def open_repository(url: str):
-    """A dulwich Repo for a local path, a ``file://`` URL or a remote (cloned bare into a temporary
-    directory that is removed afterwards)."""
+def open_repository(url: str, limits: FetchLimits | None = None, *, allow_local: bool = False):
+    """A dulwich Repo for a local path or ``file://`` URL (only with ``allow_local``), or for a remote
+    repository fetched within ``limits`` into a temporary directory that is removed afterwards."""
     if is_local(url):
+        if not allow_local:
+            raise RepositoryError("Local repositories are not allowed here; use a public https:// URL.")
         path = unquote(urlparse(url).path) if url.startswith("file://") else url
         if not Path(path).exists():
             raise RepositoryError(f"No repository at {path}: the path does not exist.")
@@ -109,21 +105,27 @@ def open_repository(url: str):
         finally:
             repo.close()
         return
-    problem = remote_url_problem(url)
+    if limits is None:
+        raise RepositoryError("Remote repositories cannot be fetched here.")
+    problem = remote_url_problem(url, limits.allowed_networks)
     if problem:
         raise RepositoryError(problem)
-    target = tempfile.mkdtemp(prefix="folio-clone-")
+    folder = Path(tempfile.mkdtemp(prefix="folio-clone-"))
     try:
         try:
-            repo = porcelain.clone(url, target, bare=True, checkout=False, errstream=io.BytesIO())
-        except Exception as exc:  # dulwich raises many network and protocol errors; all mean "unreachable"
-            raise RepositoryError(f"Could not clone {url}: {exc or type(exc).__name__}.") from exc
+            fetch(url, folder / "repository.git", limits)
+        except FetchError as exc:
+            raise RepositoryError(str(exc)) from exc
+        try:
+            repo = Repo(str(folder / "repository.git"))
+        except NotGitRepository as exc:
+            raise RepositoryError(OUTCOME_MESSAGES[EXIT_UNREACHABLE]) from exc
         try:
             yield repo
         finally:
             repo.close()
     finally:
-        shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def head_commit_id(repo: Repo, branch: str) -> bytes:

@@ -185,3 +185,21 @@ class StoryChapter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chapter_number}. {self.title}"
+
+
+class StoryCreation(models.Model):
+    """One row for every story ever created; the monthly quota counts these, so deleting a story gives no
+    quota back. A database trigger on ``stories`` writes them, whichever path inserts the story."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    story_id = models.UUIDField(help_text="The story created; it may since have been deleted.")
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now())
+
+    class Meta:
+        db_table = "story_creations"
+        indexes = [models.Index(fields=["user", "created_at"], name="story_creations_user_idx")]
+
+    def __str__(self) -> str:
+        return f"story {self.story_id} created {self.created_at:%Y-%m-%d}"

@@ -9,10 +9,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from stories import services
 from stories.analysis import RepositoryError, analyze, head_commit_id, open_repository
+from stories.fetching import FetchLimits
+from stories.media import chapter_audio_path, story_audio_path
 from stories.models import Story, StoryChapter, StoryStatus
 from stories.narrators import StoryBrief, get_narrator
 from stories.voices import VoiceError, concatenate_wavs, estimated_duration, get_voice_backend
@@ -63,9 +66,22 @@ def run(story_id) -> str:
     return StoryStatus.FAILED
 
 
+def fetch_limits() -> FetchLimits:
+    return FetchLimits(
+        connect_timeout=settings.STORY_FETCH_CONNECT_TIMEOUT_SECONDS,
+        read_timeout=settings.STORY_FETCH_READ_TIMEOUT_SECONDS,
+        deadline=settings.STORY_FETCH_DEADLINE_SECONDS,
+        max_bytes=settings.STORY_FETCH_MAX_BYTES,
+        allowed_networks=tuple(settings.STORY_FETCH_ALLOWED_NETWORKS),
+    )
+
+
 def analyze_repository(story: Story) -> dict:
     repository = story.repository
-    with open_repository(repository.repo_url) as repo:
+    # Checked again at run time: a repository saved under other settings must not be read under these.
+    with open_repository(
+        repository.repo_url, fetch_limits(), allow_local=settings.STORY_ALLOW_LOCAL_REPOSITORIES
+    ) as repo:
         head = head_commit_id(repo, repository.default_branch)
         cached = repository.analysis_cache or {}
         if cached.get("head") == head.decode():
@@ -106,17 +122,17 @@ def write_chapters(story: Story, analysis: dict) -> list[StoryChapter]:
 def synthesize(story: Story, chapters: list[StoryChapter]) -> tuple[float, str]:
     """Speak every chapter; start times and durations come from the real audio when there is a voice."""
     voice = get_voice_backend()
-    folder = Path(settings.MEDIA_ROOT) / "stories" / str(story.pk)
     start = 0.0
     parts: list[Path] = []
     for chapter in chapters:
+        number = chapter.chapter_number
         text = f"{chapter.title}. {chapter.script_segment}"
         if voice is None:
             duration, audio_url = estimated_duration(text), ""
         else:
-            path = folder / f"chapter-{chapter.chapter_number}.wav"
+            path = chapter_audio_path(story.pk, chapter.chapter_number)
             duration = voice.speak(text, story.voice_id, path)
-            audio_url = f"{settings.MEDIA_URL}stories/{story.pk}/{path.name}"
+            audio_url = reverse("story-chapter-audio", kwargs={"pk": story.pk, "chapter_number": number})
             parts.append(path)
         chapter.start_time_seconds, chapter.duration_seconds, chapter.audio_url = (
             round(start, 3),
@@ -127,6 +143,6 @@ def synthesize(story: Story, chapters: list[StoryChapter]) -> tuple[float, str]:
     StoryChapter.objects.bulk_update(chapters, ["start_time_seconds", "duration_seconds", "audio_url"])
     story_audio = ""
     if parts:
-        concatenate_wavs(parts, folder / "story.wav")
-        story_audio = f"{settings.MEDIA_URL}stories/{story.pk}/story.wav"
+        concatenate_wavs(parts, story_audio_path(story.pk))
+        story_audio = reverse("story-audio", kwargs={"pk": story.pk})
     return round(start, 3), story_audio

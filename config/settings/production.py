@@ -8,6 +8,8 @@ from .base import *  # noqa: F403
 from .base import REST_FRAMEWORK, env
 
 DEBUG = False
+# Never from the environment: a user must not make the server read its own disk.
+STORY_ALLOW_LOCAL_REPOSITORIES = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 

@@ -1,12 +1,16 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from stories import selectors, services
+from stories.api.ranges import ranged_file_response
 from stories.api.serializers import (
     IntentReadSerializer,
     IntentUpdateSerializer,
@@ -19,6 +23,7 @@ from stories.api.serializers import (
     StoryWriteSerializer,
     UsageSerializer,
 )
+from stories.media import chapter_audio_path, story_audio_path
 from stories.models import Repository, Story, StoryIntent
 
 UUID_PATTERN = "[0-9a-fA-F-]{36}"
@@ -97,6 +102,32 @@ class IntentViewSet(OwnedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class WavRenderer(BaseRenderer):
+    """Lets a client ask for ``audio/wav``; the audio views return the file themselves."""
+
+    media_type = "audio/wav"
+    format = "wav"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+AUDIO_RESPONSES = {
+    (200, "audio/wav"): OpenApiResponse(OpenApiTypes.BINARY, description="The whole file."),
+    (206, "audio/wav"): OpenApiResponse(OpenApiTypes.BINARY, description="The byte range asked for."),
+    416: OpenApiResponse(description="The range lies outside the file (see Content-Range)."),
+}
+RANGE_HEADER = OpenApiParameter(
+    "Range", str, OpenApiParameter.HEADER, required=False, description="One byte range, e.g. bytes=0-1023."
+)
+
+
+def _audio_file(request, path):
+    if not path.is_file():
+        raise Http404
+    return ranged_file_response(request, path, "audio/wav")
+
+
 class StoryViewSet(OwnedViewSet):
     """Stories are generated in the background: POST answers 202 with a pending story; poll its status."""
 
@@ -133,6 +164,31 @@ class StoryViewSet(OwnedViewSet):
         return Response(
             StoryDetailSerializer(self.get_queryset().get(pk=story.pk)).data, status=status.HTTP_202_ACCEPTED
         )
+
+    @extend_schema(
+        responses=AUDIO_RESPONSES,
+        parameters=[RANGE_HEADER],
+        summary="The story's audio, for its owner only; byte ranges let players seek.",
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[WavRenderer, JSONRenderer])
+    def audio(self, request, pk=None):
+        story = selectors.story_with_audio(user=request.user, story_id=pk)
+        return _audio_file(request, story_audio_path(story.pk))
+
+    @extend_schema(
+        responses=AUDIO_RESPONSES,
+        parameters=[RANGE_HEADER],
+        summary="One chapter's audio, for the story's owner only; byte ranges let players seek.",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"chapters/(?P<chapter_number>[0-9]{1,6})/audio",
+        renderer_classes=[WavRenderer, JSONRenderer],
+    )
+    def chapter_audio(self, request, pk=None, chapter_number=None):
+        chapter = selectors.chapter_with_audio(user=request.user, story_id=pk, chapter_number=chapter_number)
+        return _audio_file(request, chapter_audio_path(chapter.story_id, chapter.chapter_number))
 
 
 class UsageView(APIView):

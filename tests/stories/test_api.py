@@ -39,18 +39,78 @@ def test_repository_url_that_git_cannot_fetch_is_400(user_client, url):
 
 
 @pytest.mark.parametrize(
-    "url", ["git@github.com:encode/django-rest-framework.git", "ssh://git@example.com/team/tool.git"]
+    "url",
+    [
+        "git@github.com:encode/django-rest-framework.git",
+        "ssh://git@example.com/team/tool.git",
+        "git://example.com/team/tool.git",
+        "file:///etc",
+    ],
 )
-def test_ssh_repository_urls_are_accepted(user_client, url):
-    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
-    assert response.status_code == 201, response.json()
-
-
-def test_local_repositories_can_be_disallowed(user_client, settings):
+def test_only_http_and_https_repository_urls_are_accepted(user_client, settings, url):
     settings.STORY_ALLOW_LOCAL_REPOSITORIES = False
-    response = user_client.post("/api/v1/repositories/", {"repo_url": "/etc"}, format="json")
+    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
     assert response.status_code == 400
     assert "repo_url" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/x.git",
+        "http://localhost/x.git",
+        "http://api.localhost/x.git",
+        "http://LOCALHOST./x.git",
+        "http://0.0.0.0/x.git",
+        "http://2130706433/x.git",  # 127.0.0.1 as one number
+        "http://0x7f.1/x.git",
+        "http://0177.0.0.1/x.git",
+        "http://127.1/x.git",
+        "http://[::1]/x.git",
+        "http://[::ffff:127.0.0.1]/x.git",
+        "http://[::ffff:a00:1]/x.git",  # 10.0.0.1, IPv4-mapped
+        "http://[64:ff9b::a9fe:a9fe]/x.git",  # 169.254.169.254 through NAT64
+        "http://[2002:7f00:1::]/x.git",  # 6to4 of 127.0.0.1
+        "http://[fe80::1%25eth0]/x.git",
+        "http://10.1.2.3/x.git",
+        "http://172.16.0.1/x.git",
+        "http://192.168.1.1/x.git",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.64.0.1/x.git",  # carrier-grade NAT
+        "http://224.0.0.1/x.git",
+        "http://240.0.0.1/x.git",
+        "http://255.255.255.255/x.git",
+        "http://[fc00::1]/x.git",
+        "http://[ff02::1]/x.git",
+    ],
+)
+def test_repository_urls_aimed_inward_are_400(user_client, url):
+    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
+    assert response.status_code == 400, response.json()
+    assert "public" in response.json()["repo_url"][0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:secret@github.com/django/django.git",
+        "https://token@github.com/django/django.git",
+        "https://:secret@github.com/django/django.git",
+    ],
+)
+def test_credentials_in_repository_urls_are_400_and_never_echoed(user_client, url):
+    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
+    assert response.status_code == 400
+    assert "user name and password" in response.json()["repo_url"][0]
+    assert "secret" not in response.content.decode() and "token" not in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/etc", "/definitely/not/here", "file:///etc", "file:///nowhere"])
+def test_local_repositories_disallowed_say_the_same_whether_the_path_exists(user_client, settings, url):
+    settings.STORY_ALLOW_LOCAL_REPOSITORIES = False
+    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"repo_url": ["Local paths are not allowed here; use a public https:// URL."]}
 
 
 @pytest.mark.parametrize(
@@ -185,3 +245,54 @@ def test_20_concurrent_creates_with_3_left_create_exactly_3():
     statuses = run_concurrently([create] * 20)
     assert sorted(statuses) == [202] * 3 + [429] * 17
     assert Story.objects.filter(user=user).count() == 5
+
+
+def test_deleting_stories_gives_no_quota_back(user):
+    user.usage_quota = 3
+    user.save()
+    repository = RepositoryFactory(user=user)
+    client = APIClient()
+    client.force_authenticate(user)
+    for _ in range(3):
+        created = client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json")
+        assert created.status_code == 202
+        assert client.delete(f"/api/v1/stories/{created.json()['id']}/").status_code == 204
+    refused = client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json")
+    assert refused.status_code == 429
+    assert client.get("/api/v1/me/usage/").json()["used"] == 3
+    assert Story.objects.filter(user=user).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_16_concurrent_create_then_delete_never_exceed_the_quota():
+    user = UserFactory()
+    user.usage_quota = 5
+    user.save()
+    repository = RepositoryFactory(user=user)
+    for _ in range(2):
+        StoryFactory(user=user, repository=repository).delete()
+
+    def create_then_delete():
+        client = APIClient()
+        client.force_authenticate(user)
+        response = client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json")
+        if response.status_code == 202:
+            assert client.delete(f"/api/v1/stories/{response.json()['id']}/").status_code == 204
+        return response.status_code
+
+    statuses = run_concurrently([create_then_delete] * 16)
+    assert sorted(statuses) == [202] * 3 + [429] * 13
+    assert services.stories_used_this_month(user=user) == 5
+
+
+def test_stories_inserted_by_raw_sql_count_against_the_quota(user):
+    from django.db import connection
+
+    repository = RepositoryFactory(user=user)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO stories (user_id, repository_id, title) VALUES (%s, %s, 'raw'), (%s, %s, 'raw')",
+            [user.pk, repository.pk, user.pk, repository.pk],
+        )
+        cursor.execute("DELETE FROM stories WHERE user_id = %s", [user.pk])
+    assert services.stories_used_this_month(user=user) == 2

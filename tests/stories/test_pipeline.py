@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from stories import pipeline, services
+from stories.media import chapter_audio_path
 from stories.models import Repository, Story, StoryChapter
 from stories.voices import wav_duration
 from tests.accounts.factories import UserFactory
@@ -54,8 +55,9 @@ def test_full_pipeline_run_by_a_real_worker_with_real_audio(tmp_path, media):
     starts = [c.start_time_seconds for c in chapters]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
     for chapter in chapters:
-        path = Path(media) / chapter.audio_url.removeprefix("/media/")
-        assert path.exists()
+        assert chapter.audio_url == f"/api/v1/stories/{story.pk}/chapters/{chapter.chapter_number}/audio/"
+        path = chapter_audio_path(story.pk, chapter.chapter_number)
+        assert path.is_relative_to(media) and path.exists()
         assert abs(wav_duration(path) - chapter.duration_seconds) < 0.01
         assert chapter.duration_seconds > 0.5
     assert abs(story.duration_seconds - sum(c.duration_seconds for c in chapters)) < 0.01
