@@ -1,14 +1,50 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts import services
+from accounts.clients import client_ident
 from accounts.models import ApiKey, User, UserPreferences
 from catalog.models import Book
 from config.forms import SafeFormsAdminMixin
 from favorites.selectors import favorite_books
 from favorites.services import favorite_remove
+
+
+class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in under the same lock-out as the API's (``services.login_attempt``)."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "locked": "Too many failed sign-in attempts. Try again in %(minutes)s minute(s).",
+    }
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            try:
+                self.user_cache = services.login_attempt(
+                    request=self.request,
+                    email=email,
+                    password=password,
+                    client_ident=client_ident(self.request),
+                )
+            except services.LoginLocked as exc:
+                raise forms.ValidationError(
+                    self.error_messages["locked"],
+                    code="locked",
+                    params={"minutes": max(1, -(-exc.retry_after // 60))},
+                ) from exc
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 
 class UserAddForm(AdminUserCreationForm):

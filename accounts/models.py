@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -23,6 +24,23 @@ class SubscriptionTier(models.TextChoices):
     PRO = "pro", "Pro"
     ENTERPRISE = "enterprise", "Enterprise"
 
+
+@dataclass(frozen=True)
+class TierApiLimits:
+    key_rate_limit_max: int  # the highest ``rate_limit`` (requests an hour) one key may have
+    active_keys_max: int  # keys that are active and unexpired at once
+    hourly_requests: int  # one ceiling per user an hour, across all their keys and their session
+
+
+TIER_API_LIMITS: dict[str, TierApiLimits] = {
+    SubscriptionTier.FREE: TierApiLimits(key_rate_limit_max=1_000, active_keys_max=5, hourly_requests=5_000),
+    SubscriptionTier.PRO: TierApiLimits(
+        key_rate_limit_max=10_000, active_keys_max=20, hourly_requests=50_000
+    ),
+    SubscriptionTier.ENTERPRISE: TierApiLimits(
+        key_rate_limit_max=100_000, active_keys_max=100, hourly_requests=500_000
+    ),
+}
 
 # Stories per calendar month; None means unlimited.
 TIER_QUOTAS: dict[str, int | None] = {

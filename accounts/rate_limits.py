@@ -57,6 +57,18 @@ class DatabaseCounterStore:
             row = cursor.fetchone()
         return row[0] if row else 0
 
+    def give_back(self, bucket: str, window_seconds: int) -> None:
+        """Undo one hit in the current window (never below zero)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE rate_limit_counters SET hits = hits - 1
+                WHERE bucket = %s AND hits > 0
+                  AND window_start = to_timestamp(floor(extract(epoch FROM clock_timestamp()) / %s) * %s)
+                """,
+                [bucket, window_seconds, window_seconds],
+            )
+
     def purge_expired(self, older_than: timedelta) -> int:
         from accounts.models import RateLimitCounter
 
@@ -82,6 +94,15 @@ return tonumber(redis.call('GET', KEYS[1] .. ':' .. (now - (now % window))) or '
 """
 
 
+_REDIS_GIVE_BACK = """
+local now = tonumber(redis.call('TIME')[1])
+local window = tonumber(ARGV[1])
+local key = KEYS[1] .. ':' .. (now - (now % window))
+if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+return 0
+"""
+
+
 class RedisCounterStore:
     key_prefix = "folio:rate-limit:"
 
@@ -91,6 +112,7 @@ class RedisCounterStore:
         client = redis.Redis.from_url(url)
         self._hit = client.register_script(_REDIS_HIT)
         self._hits = client.register_script(_REDIS_HITS)
+        self._give_back = client.register_script(_REDIS_GIVE_BACK)
 
     def hit(self, bucket: str, window_seconds: int) -> tuple[int, int]:
         hits, seconds_left = self._hit(keys=[self.key_prefix + bucket], args=[window_seconds])
@@ -98,6 +120,9 @@ class RedisCounterStore:
 
     def hits(self, bucket: str, window_seconds: int) -> int:
         return int(self._hits(keys=[self.key_prefix + bucket], args=[window_seconds]))
+
+    def give_back(self, bucket: str, window_seconds: int) -> None:
+        self._give_back(keys=[self.key_prefix + bucket], args=[window_seconds])
 
     def purge_expired(self, older_than: timedelta) -> int:
         return 0  # every Redis counter expires with its window

@@ -1,6 +1,7 @@
 import hmac
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Now
 
 from accounts.models import ApiKey, User
 
@@ -14,6 +15,15 @@ def user_get_by_external_auth_id(*, external_auth_id: str) -> User | None:
 
 def api_key_list(*, user: User) -> QuerySet[ApiKey]:
     return ApiKey.objects.filter(user=user).order_by("-created_at")
+
+
+def api_key_active_count(*, user: User) -> int:
+    """Keys that still work: active and not expired."""
+    return (
+        ApiKey.objects.filter(user=user, is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=Now()))
+        .count()
+    )
 
 
 def api_key_find(*, prefix: str, secret_hash: str) -> ApiKey | None:

@@ -3,14 +3,16 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
+from accounts.models import TIER_API_LIMITS, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.rate_limits import RateLimitResult, counter_store
+from accounts.selectors import api_key_active_count
 from config.validation import reject_fields_outside
 
 API_KEY_PREFIX = "folio"
@@ -120,24 +122,43 @@ def rate_limit_purge_expired(*, older_than: timedelta = timedelta(days=1)) -> in
     return counter_store().purge_expired(older_than)
 
 
+class LoginLocked(Exception):
+    """Too many sign-in attempts for this account or from this client; try again after ``retry_after``."""
+
+    def __init__(self, retry_after: int):
+        super().__init__("Too many failed sign-in attempts. Try again later.")
+        self.retry_after = retry_after
+
+
 def _login_buckets(email: str, client_ident: str) -> tuple[str, str]:
-    return f"login-fail:email:{email.strip().lower()}", f"login-fail:client:{client_ident}"
+    return f"login-attempt:email:{email.strip().lower()}", f"login-attempt:client:{client_ident}"
 
 
-def login_is_locked(*, email: str, client_ident: str) -> bool:
-    """Too many recent failures for this account, or from this client (a client may try several)."""
-    email_bucket, client_bucket = _login_buckets(email, client_ident)
+def login_attempt(
+    *, request: HttpRequest | None, email: str, password: str, client_ident: str
+) -> User | None:
+    """Check a password under the sign-in lock-out, for every sign-in form (the API and the admin).
+
+    The attempt is counted before the password is checked, atomically, so however many guesses race only
+    ``LOGIN_FAILURE_LIMIT`` per account (and four times that per client) are ever evaluated in a window;
+    the rest raise LoginLocked. A successful sign-in gives its attempt back, so a user who signs in often
+    is never locked out by it. Returns the user, or None for a wrong email or password.
+    """
     window = settings.LOGIN_COOLOFF_SECONDS
     limit = settings.LOGIN_FAILURE_LIMIT
-    return (
-        rate_limit_hits(bucket=email_bucket, window_seconds=window) >= limit
-        or rate_limit_hits(bucket=client_bucket, window_seconds=window) >= limit * 4
-    )
-
-
-def login_failure_record(*, email: str, client_ident: str) -> None:
-    for bucket in _login_buckets(email, client_ident):
-        rate_limit_hit(bucket=bucket, limit=0, window_seconds=settings.LOGIN_COOLOFF_SECONDS)
+    email_bucket, client_bucket = _login_buckets(email, client_ident)
+    counted = [
+        rate_limit_hit(bucket=email_bucket, limit=limit, window_seconds=window),
+        rate_limit_hit(bucket=client_bucket, limit=limit * 4, window_seconds=window),
+    ]
+    refused = [result for result in counted if not result.allowed]
+    if refused:
+        raise LoginLocked(retry_after=max(result.retry_after for result in refused))
+    user = authenticate(request, username=email, password=password)
+    if user is not None:
+        for bucket in (email_bucket, client_bucket):
+            counter_store().give_back(bucket, window)
+    return user
 
 
 # --- API keys ----------------------------------------------------------------------------------------
@@ -148,6 +169,7 @@ def api_key_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+@transaction.atomic
 def api_key_create(
     *,
     user: User,
@@ -156,11 +178,31 @@ def api_key_create(
     rate_limit: int = 100,
     expires_at: datetime | None = None,
 ) -> tuple[ApiKey, str]:
-    """Create a key and return it with the full key string, which is never stored and shown only now."""
+    """Create a key and return it with the full key string, which is never stored and shown only now.
+
+    The tier caps a key's ``rate_limit`` and how many keys are active at once; the user's row is locked
+    while counting, so concurrent creations cannot pass the cap together.
+    """
     if ApiKeyScope.CATALOG_WRITE in permissions and not user.is_staff:
         raise ValidationError({"permissions": "Only staff accounts can hold the catalog:write scope."})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    limits = TIER_API_LIMITS[user.subscription_tier]
+    if rate_limit > limits.key_rate_limit_max:
+        raise ValidationError(
+            {
+                "rate_limit": f"At most {limits.key_rate_limit_max:,} requests an hour per key on the "
+                f"{user.subscription_tier} plan."
+            }
+        )
+    if api_key_active_count(user=user) >= limits.active_keys_max:
+        raise ValidationError(
+            {
+                "non_field_errors": f"The {user.subscription_tier} plan allows {limits.active_keys_max} active "
+                "keys; revoke one first."
+            }
+        )
     secret = secrets.token_urlsafe(32)
     key = ApiKey(
         user=user,

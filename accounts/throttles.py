@@ -1,11 +1,26 @@
-from accounts.models import ApiKey
+from accounts.models import TIER_API_LIMITS, ApiKey
 from config.throttles import CounterThrottle
+
+HOUR = 3600
+
+
+class UserRateThrottle(CounterThrottle):
+    """One hourly ceiling per signed-in user, whatever they authenticate with (session or any of their
+    keys), set by their tier."""
+
+    def limit_for(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        ceiling = TIER_API_LIMITS[request.user.subscription_tier].hourly_requests
+        return f"user:{request.user.pk}", ceiling, HOUR
 
 
 class ApiKeyRateThrottle(CounterThrottle):
-    """Each key's own ``rate_limit`` requests per hour."""
+    """Each key's own ``rate_limit`` requests per hour, never above what the owner's tier allows a key
+    (a key made on a higher tier keeps working, at the lower ceiling, after a downgrade)."""
 
     def limit_for(self, request, view):
         if not isinstance(request.auth, ApiKey):
             return None
-        return f"api-key:{request.auth.pk}", request.auth.rate_limit, 3600
+        ceiling = TIER_API_LIMITS[request.user.subscription_tier].key_rate_limit_max
+        return f"api-key:{request.auth.pk}", min(request.auth.rate_limit, ceiling), HOUR

@@ -37,18 +37,6 @@ class AnonRateThrottle(CounterThrottle):
         return f"anon:{self.get_ident(request)}", count, seconds
 
 
-class UserRateThrottle(CounterThrottle):
-    """Per signed-in user on session requests (API keys have their own limit)."""
-
-    scope = "user"
-
-    def limit_for(self, request, view):
-        if not (request.user and request.user.is_authenticated) or request.auth is not None:
-            return None
-        count, seconds = _rate(self.scope)
-        return f"user:{request.user.pk}", count, seconds
-
-
 def _rate(scope: str) -> tuple[int, int]:
     from rest_framework.settings import api_settings
 

@@ -7,6 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import UserFactory
+from tests.browser import CHROMIUM, LAUNCH_ARGS
 
 
 @pytest.fixture
@@ -84,3 +85,19 @@ def rate_limit_store(request) -> str | None:
     if request.param == "redis":
         return request.getfixturevalue("redis_cache")
     return None
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A page in headless Chromium (tests using it carry ``tests.browser.needs_chromium``)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test are
+    # still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()

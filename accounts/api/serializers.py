@@ -90,7 +90,17 @@ class ApiKeyCreateSerializer(serializers.Serializer):
         default=list,
         max_length=10,
     )
-    rate_limit = serializers.IntegerField(min_value=1, max_value=100_000, required=False, default=100)
+    rate_limit = serializers.IntegerField(
+        min_value=1,
+        max_value=100_000,
+        required=False,
+        default=100,
+        help_text=(
+            "Requests an hour for this key. The plan caps it: free 1,000, pro 10,000, enterprise 100,000. "
+            "Active keys per user: free 5, pro 20, enterprise 100. All of a user's requests (every key and "
+            "the session) share one hourly ceiling: free 5,000, pro 50,000, enterprise 500,000."
+        ),
+    )
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 

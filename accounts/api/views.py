@@ -1,4 +1,4 @@
-from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -7,7 +7,6 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -22,12 +21,9 @@ from accounts.api.serializers import (
     UserRegisterSerializer,
     UserUpdateSerializer,
 )
+from accounts.clients import client_ident
 from accounts.models import ApiKey
 from accounts.selectors import api_key_list
-
-
-def _client_ident(request) -> str:
-    return BaseThrottle().get_ident(request)
 
 
 class CsrfView(APIView):
@@ -70,13 +66,16 @@ class LoginView(APIView):
         SessionAuthentication().enforce_csrf(request)
         serializer = UserLoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        email = serializer.validated_data["email"]
-        ident = _client_ident(request)
-        if services.login_is_locked(email=email, client_ident=ident):
-            raise Throttled(detail="Too many failed sign-in attempts. Try again later.")
-        user = authenticate(request, username=email, password=serializer.validated_data["password"])
+        try:
+            user = services.login_attempt(
+                request=request._request,
+                email=serializer.validated_data["email"],
+                password=serializer.validated_data["password"],
+                client_ident=client_ident(request),
+            )
+        except services.LoginLocked as exc:
+            raise Throttled(wait=exc.retry_after, detail=str(exc)) from exc
         if user is None:
-            services.login_failure_record(email=email, client_ident=ident)
             return Response(
                 {"detail": "Email or password is not correct."}, status=status.HTTP_400_BAD_REQUEST
             )

@@ -142,12 +142,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
         "config.throttles.AnonRateThrottle",
-        "config.throttles.UserRateThrottle",
+        "accounts.throttles.UserRateThrottle",
         "accounts.throttles.ApiKeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="1000/hour"),
-        "user": env("THROTTLE_USER", default="5000/hour"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.signals import user_login_failed
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -121,10 +122,48 @@ def test_repeated_failed_logins_lock_the_account_but_not_others(settings, rate_l
         "/api/v1/auth/login/", {"email": "victim@example.com", "password": DEFAULT_PASSWORD}
     )
     assert locked.status_code == 429
+    assert 0 < int(locked["Retry-After"]) <= settings.LOGIN_COOLOFF_SECONDS
     other = APIClient(REMOTE_ADDR="10.0.0.2").post(
         "/api/v1/auth/login/", {"email": "bystander@example.com", "password": DEFAULT_PASSWORD}
     )
     assert other.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_16_parallel_wrong_guesses_evaluate_at_most_the_limit(settings, rate_limit_store):
+    settings.LOGIN_FAILURE_LIMIT = 5
+    clear_of_window_boundary(window=settings.LOGIN_COOLOFF_SECONDS)
+    UserFactory(email="victim@example.com")
+    evaluated = []
+
+    def count(sender, credentials, request, **kwargs):
+        evaluated.append(credentials["username"])
+
+    def guess(index: int):
+        client = APIClient(REMOTE_ADDR=f"10.0.1.{index}")
+        return client.post(
+            "/api/v1/auth/login/", {"email": "victim@example.com", "password": f"guess-{index}"}
+        )
+
+    user_login_failed.connect(count)
+    try:
+        responses = run_concurrently([lambda index=index: guess(index) for index in range(16)])
+    finally:
+        user_login_failed.disconnect(count)
+    assert len(evaluated) == 5
+    assert sorted(response.status_code for response in responses) == [400] * 5 + [429] * 11
+    assert all(int(r["Retry-After"]) > 0 for r in responses if r.status_code == 429)
+
+
+def test_successful_sign_ins_never_use_up_the_attempts(settings, rate_limit_store):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    clear_of_window_boundary(window=settings.LOGIN_COOLOFF_SECONDS)
+    UserFactory(email="often@example.com")
+    for _ in range(6):
+        response = APIClient().post(
+            "/api/v1/auth/login/", {"email": "often@example.com", "password": DEFAULT_PASSWORD}
+        )
+        assert response.status_code == 200
 
 
 def test_me_patch_changes_names_and_timezone(user_client, user):
@@ -355,7 +394,7 @@ def test_forged_forwarded_for_does_not_reset_the_anonymous_limit(settings, rate_
 
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "2/hour", "user": "9/hour"},
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/hour"},
     }
     api_settings.reload()
     clear_of_window_boundary()
@@ -377,3 +416,88 @@ def test_key_rate_limit_is_exact_under_concurrent_requests(rate_limit_store):
     statuses = run_concurrently([lambda: _key_client(full_key).get("/api/v1/me/").status_code] * 12)
     assert sorted(statuses) == [200] * 5 + [429] * 7
     assert ApiKey.objects.get().rate_limit == 5
+
+
+# --- key limits per tier ---------------------------------------------------------------------------------
+
+
+def test_a_key_rate_limit_above_the_tier_ceiling_is_400(user_client, user):
+    response = user_client.post(
+        "/api/v1/me/api-keys/", {"name": "greedy", "rate_limit": 100_000}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"rate_limit": ["At most 1,000 requests an hour per key on the free plan."]}
+    assert (
+        user_client.post(
+            "/api/v1/me/api-keys/", {"name": "fair", "rate_limit": 1_000}, format="json"
+        ).status_code
+        == 201
+    )
+    services.user_set_tier(user=user, tier="pro")
+    assert (
+        user_client.post(
+            "/api/v1/me/api-keys/", {"name": "pro", "rate_limit": 10_000}, format="json"
+        ).status_code
+        == 201
+    )
+
+
+def test_active_keys_are_capped_per_tier_and_revoking_frees_a_slot(user_client, user):
+    keys = [user_client.post("/api/v1/me/api-keys/", {"name": f"k{i}"}, format="json") for i in range(6)]
+    assert [key.status_code for key in keys] == [201] * 5 + [400]
+    assert "allows 5 active keys" in keys[-1].json()["non_field_errors"][0]
+    assert user_client.delete(f"/api/v1/me/api-keys/{keys[0].json()['id']}/").status_code == 204
+    assert user_client.post("/api/v1/me/api-keys/", {"name": "again"}, format="json").status_code == 201
+    ApiKey.objects.filter(user=user, name="again").update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert (
+        user_client.post("/api/v1/me/api-keys/", {"name": "after expiry"}, format="json").status_code == 201
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_16_concurrent_key_creations_stop_at_the_tier_cap():
+    user = UserFactory()
+
+    def create():
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.post("/api/v1/me/api-keys/", {"name": "racer"}, format="json").status_code
+
+    statuses = run_concurrently([create] * 16)
+    assert sorted(statuses) == [201] * 5 + [400] * 11
+    assert ApiKey.objects.filter(user=user).count() == 5
+
+
+def test_all_keys_and_the_session_share_one_hourly_ceiling(user, monkeypatch, rate_limit_store):
+    from accounts.models import TIER_API_LIMITS, TierApiLimits
+
+    monkeypatch.setitem(
+        TIER_API_LIMITS, "free", TierApiLimits(key_rate_limit_max=1_000, active_keys_max=5, hourly_requests=4)
+    )
+    clear_of_window_boundary()
+    _k, first = services.api_key_create(user=user, name="a", permissions=[], rate_limit=100)
+    _k, second = services.api_key_create(user=user, name="b", permissions=[], rate_limit=100)
+    session = APIClient()
+    session.force_authenticate(user)
+    statuses = [
+        _key_client(first).get("/api/v1/me/").status_code,
+        _key_client(second).get("/api/v1/me/").status_code,
+        session.get("/api/v1/me/").status_code,
+        _key_client(first).get("/api/v1/me/").status_code,
+        _key_client(second).get("/api/v1/me/").status_code,
+        session.get("/api/v1/me/").status_code,
+    ]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+def test_a_key_from_a_higher_tier_is_held_to_the_current_tier_ceiling(user, monkeypatch, rate_limit_store):
+    from accounts.models import TIER_API_LIMITS, TierApiLimits
+
+    services.user_set_tier(user=user, tier="pro")
+    _k, full_key = services.api_key_create(user=user, name="big", permissions=[], rate_limit=5_000)
+    services.user_set_tier(user=user, tier="free")
+    monkeypatch.setitem(
+        TIER_API_LIMITS, "free", TierApiLimits(key_rate_limit_max=2, active_keys_max=5, hourly_requests=5_000)
+    )
+    clear_of_window_boundary()
+    assert [_key_client(full_key).get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 429]

@@ -2,43 +2,15 @@
 genre through the autocomplete widget (JavaScript), then check the database."""
 
 import re
-import shutil
 
 import pytest
 
 from accounts.models import User
 from catalog.models import Book
+from tests.browser import needs_chromium
 from tests.catalog.factories import BookFactory, GenreFactory
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed"),
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test are
-    # still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 
 def test_curator_signs_in_searches_and_tags_a_book_with_autocomplete(live_server, browser_page):

@@ -1,0 +1,8 @@
+from django.http import HttpRequest
+from rest_framework.throttling import BaseThrottle
+
+
+def client_ident(request: HttpRequest) -> str:
+    """The client's address as the throttles see it (``NUM_PROXIES`` decides which X-Forwarded-For entry
+    is trusted), for a DRF request or a plain Django one such as the admin's."""
+    return BaseThrottle().get_ident(request)
