@@ -27,7 +27,7 @@ def api_schema(db):
 
 @pytest.fixture
 def api_key(db) -> str:
-    user = UserFactory(is_staff=True, is_superuser=True)
+    user = UserFactory(is_staff=True, is_superuser=True, subscription_tier="enterprise")
     BookFactory.create_batch(3)
     _key, full_key = account_services.api_key_create(
         user=user,
@@ -39,7 +39,7 @@ def api_key(db) -> str:
             "collections:write",
             "stories:write",
         ],
-        rate_limit=1_000_000,
+        rate_limit=100_000,
     )
     return full_key
 

@@ -19,6 +19,7 @@ ROWS = 55
 
 
 def _seed(user) -> None:
+    account_services.user_set_tier(user=user, tier="enterprise")  # room for ROWS active keys
     books = BookFactory.create_batch(ROWS, genres=GenreFactory.create_batch(2))
     GenreFactory.create_batch(ROWS)
     for book in books:
