@@ -53,4 +53,13 @@ class Migration(migrations.Migration):
             WHERE audio_url LIKE '/api/v1/stories/%';
             """,
         ),
+        # Earlier fetch failures quoted the URL and what the remote said; keep only the fixed message.
+        migrations.RunSQL(
+            sql="""
+        UPDATE stories
+        SET error_message = 'The repository could not be fetched; check that the URL is a public git repository.'
+        WHERE error_message LIKE 'Could not clone %';
+        """,
+            reverse_sql=migrations.RunSQL.noop,
+        ),
     ]
