@@ -1,6 +1,16 @@
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+
+from django.db.models import F
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.dateparse import parse_datetime
 from rest_framework import pagination
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -14,6 +24,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request) -> int:
+        return page_size_from(request, self.page_size_query_param, self.page_size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1  # what get_page_number and get_page_size enforce
+        return parameters
+
     def get_page_number(self, request, paginator):
         page_number = super().get_page_number(request, paginator)
         if page_number in self.last_page_strings:
@@ -25,28 +44,131 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return page_number
 
 
-class NewestFirstCursorPagination(pagination.CursorPagination):
-    """Keyset pagination on ``(-created_at, -id)``: deep pages cost what the first does, no COUNT."""
+class NewestFirstCursorPagination(pagination.BasePagination):
+    """Newest first, keyset-paged on the unique ``(created_at, id)`` compared as a row.
+
+    A cursor holds the last row's key and a direction, nothing else: no offsets, so a page costs what the
+    first does and a list whose rows share one ``created_at`` (a bulk insert) still pages to its end, each
+    row exactly once. ``next`` and ``previous`` links; no counts. A cursor that does not decode to a key
+    is a 400 naming ``cursor``.
+    """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-    ordering = ("-created_at", "-id")
+    cursor_query_param = "cursor"
+    fields = ("created_at", "id")
 
-    def decode_cursor(self, request):
-        # DRF answers a malformed cursor with 404 and trusts the position inside it; both are bad input.
+    def get_page_size(self, request) -> int:
+        return page_size_from(request, self.page_size_query_param, self.page_size, self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.base_url = request.build_absolute_uri()
+        size = self.get_page_size(request)
+        cursor = self._decode(request)
+        key = Tuple(*(F(name) for name in self.fields))
+        newest_first = [F(name).desc() for name in self.fields]
+        if cursor is None:
+            backwards = False
+            rows = list(queryset.order_by(*newest_first)[: size + 1])
+        else:
+            backwards, position = cursor
+            if backwards:  # the page before: rows newer than the first row shown, nearest first
+                queryset = queryset.filter(TupleGreaterThan(key, position))
+                rows = list(queryset.order_by(*(F(name).asc() for name in self.fields))[: size + 1])
+            else:
+                queryset = queryset.filter(TupleLessThan(key, position))
+                rows = list(queryset.order_by(*newest_first)[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        if backwards:
+            rows.reverse()
+            self.has_previous, self.has_next = more, True
+        else:
+            self.has_previous, self.has_next = cursor is not None, more
+        self.rows = rows
+        return rows
+
+    def _key_of(self, row) -> list[str]:
+        return [_key_text(getattr(row, name)) for name in self.fields]
+
+    def _link(self, backwards: bool, row) -> str | None:
+        token = base64.urlsafe_b64encode(
+            json.dumps({"d": "p" if backwards else "n", "k": self._key_of(row)}).encode()
+        ).decode()
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
+
+    def get_next_link(self) -> str | None:
+        if not self.has_next or not self.rows:
+            return None
+        return self._link(False, self.rows[-1])
+
+    def get_previous_link(self) -> str | None:
+        if not self.has_previous:
+            return None
+        if not self.rows:  # past the end after deletions: step back from where the client stood
+            return remove_query_param(self.base_url, self.cursor_query_param)
+        return self._link(True, self.rows[0])
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The pagination cursor value, from a `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Number of results to return per page (at most {self.max_page_size}).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
+
+    def _decode(self, request) -> tuple[bool, tuple[datetime, uuid.UUID]] | None:
+        token = request.query_params.get(self.cursor_query_param)
+        if token is None:
+            return None
         invalid = ValidationError({self.cursor_query_param: ["This cursor is not valid."]})
         try:
-            cursor = super().decode_cursor(request)
-        except NotFound as exc:
+            data = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+            created_text, id_text = data["k"]
+            created_at = parse_datetime(created_text)
+            backwards = {"p": True, "n": False}[data["d"]]
+            key = (created_at, uuid.UUID(id_text))
+        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error) as exc:
             raise invalid from exc
-        if cursor and cursor.position is not None and not _is_datetime(cursor.position):
+        if created_at is None or created_at.tzinfo is None:
             raise invalid
-        return cursor
+        return backwards, key
 
 
-def _is_datetime(text: str) -> bool:
-    try:
-        return parse_datetime(text) is not None
-    except ValueError:  # well-formed but impossible, like month 13
-        return False
+def page_size_from(request, name: str, default: int, maximum: int) -> int:
+    """``name`` from the query: a whole number from 1, clamped to ``maximum``; anything else is a 400."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise ValidationError(
+            {name: [f"A page size must be a whole number from 1 (at most {maximum} are used)."]}
+        )
+    return min(int(raw), maximum)
+
+
+def _key_text(value) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
