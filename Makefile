@@ -26,7 +26,7 @@ run: db
 	$(MANAGE) ensure_local_admin
 	$(MANAGE) load_demo_data --dataset $(DATASET)
 	$(MANAGE) collectstatic --no-input --verbosity 0
-	$(MANAGE) db_worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	$(MANAGE) run_worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  echo "Folio: http://$(HOST):$(PORT)/  admin: http://$(HOST):$(PORT)/admin/  API docs: http://$(HOST):$(PORT)/api/v1/docs/"; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 

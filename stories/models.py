@@ -135,6 +135,12 @@ class Story(models.Model):
         default=timezone.now, db_default=Now(), help_text="Last progress; the stuck-story reaper reads it."
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="While a worker processes the story it renews this; once it passes, the worker is gone.",
+    )
 
     class Meta:
         db_table = "stories"
@@ -148,6 +154,11 @@ class Story(models.Model):
                 condition=Q(status__in=NON_TERMINAL_STATUSES),
             ),
             models.Index(fields=["status"], name="stories_status_idx"),
+            models.Index(
+                fields=["lease_expires_at"],
+                name="stories_lease_idx",
+                condition=Q(status__in=NON_TERMINAL_STATUSES, lease_expires_at__isnull=False),
+            ),
         ]
         constraints = [
             _choice_check("status", StoryStatus, "stories_story_status_valid"),

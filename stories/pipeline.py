@@ -5,10 +5,12 @@ processed twice. Any error fails the story with a readable message, and nothing 
 """
 
 import logging
+import threading
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,12 +36,56 @@ def _advance(story: Story, from_status: str, to_status: str, **fields) -> None:
         raise StepLost
 
 
+class LeaseKeeper:
+    """Renews the story's lease from a thread of its own while the pipeline works, so a long step (a
+    fetch, speech synthesis) never lets it lapse; a worker that dies stops renewing, and the sweeper
+    (``services.stories_fail_stuck``) fails the story once the lease has run out."""
+
+    def __init__(self, story_id):
+        self.story_id = story_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name=f"lease-{story_id}", daemon=True)
+
+    def __enter__(self) -> "LeaseKeeper":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _renew(self) -> None:
+        interval = max(settings.STORY_LEASE_SECONDS / 3, 0.1)
+        try:
+            while not self._stop.wait(interval):
+                try:
+                    if not services.story_lease_renew(story_id=self.story_id):
+                        return  # finished, failed or reaped: nothing left to hold
+                except DatabaseError:
+                    logger.warning("could not renew the lease of story %s; will try again", self.story_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+
 def run(story_id) -> str:
     story = Story.objects.select_related("repository", "intent").filter(pk=story_id).first()
     if story is None:
         return "missing"
     try:
-        _advance(story, StoryStatus.PENDING, StoryStatus.ANALYZING)
+        _advance(
+            story,
+            StoryStatus.PENDING,
+            StoryStatus.ANALYZING,
+            lease_expires_at=timezone.now() + timedelta(seconds=settings.STORY_LEASE_SECONDS),
+        )
+        with LeaseKeeper(story.pk):
+            return _generate(story)
+    except StepLost:
+        return "skipped"
+
+
+def _generate(story: Story) -> str:
+    try:
         analysis = analyze_repository(story)
         _advance(story, StoryStatus.ANALYZING, StoryStatus.GENERATING)
         chapters = write_chapters(story, analysis)
@@ -52,6 +98,7 @@ def run(story_id) -> str:
             completed_at=timezone.now(),
             duration_seconds=duration,
             audio_url=audio_url,
+            lease_expires_at=None,
         )
         return StoryStatus.COMPLETE
     except StepLost:

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -161,7 +161,10 @@ def story_transition(*, story_id, from_status: str, to_status: str, **fields) ->
 def story_fail(*, story_id, message: str) -> bool:
     return (
         Story.objects.filter(pk=story_id, status__in=NON_TERMINAL_STATUSES).update(
-            status=StoryStatus.FAILED, error_message=message[:2000], status_changed_at=timezone.now()
+            status=StoryStatus.FAILED,
+            error_message=message[:2000],
+            status_changed_at=timezone.now(),
+            lease_expires_at=None,
         )
         == 1
     )
@@ -169,6 +172,7 @@ def story_fail(*, story_id, message: str) -> bool:
 
 @transaction.atomic
 def story_retry(*, story: Story) -> Story:
+    stories_fail_stuck()  # a story whose worker died can be retried at once, sweeper or not
     if not story_transition(
         story_id=story.pk, from_status=StoryStatus.FAILED, to_status=StoryStatus.PENDING, error_message=""
     ):
@@ -192,12 +196,68 @@ def story_media_purge_orphans() -> int:
     return len(orphans)
 
 
+def story_lease_renew(*, story_id) -> bool:
+    """Push the lease of a story in progress ``STORY_LEASE_SECONDS`` ahead. False once the story is
+    terminal. A row locked by someone else is skipped this round rather than waited for."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE stories SET lease_expires_at = clock_timestamp() + make_interval(secs => %s)
+            WHERE id = (SELECT id FROM stories WHERE id = %s AND status = ANY(%s) FOR UPDATE SKIP LOCKED)
+            """,
+            [settings.STORY_LEASE_SECONDS, story_id, list(NON_TERMINAL_STATUSES)],
+        )
+        if cursor.rowcount == 1:
+            return True
+    return Story.objects.filter(pk=story_id, status__in=NON_TERMINAL_STATUSES).exists()
+
+
+GENERATE_STORY_TASK = "stories.tasks.generate_story"
+
+
+@transaction.atomic
 def stories_fail_stuck(*, older_than_seconds: int | None = None) -> int:
-    """Fail stories that made no progress for a while (a worker crashed); they can then be retried."""
+    """Fail stories whose worker is gone, so they can be retried, and end that worker's task row.
+
+    A story in progress whose lease ran out lost its worker (killed, or its machine died); a story with no
+    lease that made no progress for ``older_than_seconds`` (default ``STORY_STUCK_AFTER_SECONDS``) was
+    never picked up by a live worker.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
     seconds = older_than_seconds if older_than_seconds is not None else settings.STORY_STUCK_AFTER_SECONDS
-    cutoff = timezone.now() - timedelta(seconds=seconds)
-    return Story.objects.filter(status__in=NON_TERMINAL_STATUSES, status_changed_at__lt=cutoff).update(
+    now = timezone.now()
+    in_progress = Story.objects.filter(status__in=NON_TERMINAL_STATUSES)
+    lost = list(
+        in_progress.filter(lease_expires_at__lt=now)
+        .select_for_update(skip_locked=True)
+        .values_list("pk", "status")
+    )
+    for story_id, status in lost:
+        Story.objects.filter(pk=story_id, status=status).update(
+            status=StoryStatus.FAILED,
+            error_message=f"The worker stopped while the story was {status}; retry the story.",
+            status_changed_at=now,
+            lease_expires_at=None,
+        )
+    stale = in_progress.filter(
+        lease_expires_at__isnull=True, status_changed_at__lt=now - timedelta(seconds=seconds)
+    )
+    failed_stale = stale.update(
         status=StoryStatus.FAILED,
         error_message=f"No progress for {seconds // 60} minutes (the worker may have stopped); retry the story.",
-        status_changed_at=timezone.now(),
+        status_changed_at=now,
     )
+    if lost:
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING,
+            task_path=GENERATE_STORY_TASK,
+            args_kwargs__args__0__in=[str(story_id) for story_id, _status in lost],
+        ).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            exception_class_path="stories.pipeline.WorkerLost",
+            traceback="The worker running this task stopped before it finished (its story's lease expired).",
+        )
+    return len(lost) + failed_stale

@@ -1,7 +1,6 @@
 """An API key's hourly limit holds exactly across several gunicorn worker processes, in either store."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,32 +8,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from accounts import services
 from accounts.models import RateLimitCounter
 from tests.accounts.factories import UserFactory
 from tests.accounts.helpers import clear_of_window_boundary
+from tests.processes import ROOT, database_url, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    host = urllib.parse.quote(db["HOST"], safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
 
 
 def _get(url: str, key: str) -> int:
@@ -48,11 +31,11 @@ def _get(url: str, key: str) -> int:
 
 def test_key_limit_is_exact_across_three_gunicorn_workers(rate_limit_store):
     key, full_key = services.api_key_create(user=UserFactory(), name="k", permissions=[], rate_limit=10)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     if rate_limit_store:

@@ -1,0 +1,42 @@
+import logging
+import threading
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from stories.services import stories_fail_stuck
+
+logger = logging.getLogger(__name__)
+
+
+class Command(DbWorkerCommand):
+    help = (
+        "Run background tasks, exactly as db_worker does, and every STORY_LEASE_SECONDS fail the stories "
+        "whose worker died (their lease ran out) so they can be retried."
+    )
+
+    def handle(self, *args, **options):
+        stop = threading.Event()
+        sweeper = threading.Thread(target=self._sweep_until, args=(stop,), name="story-sweeper", daemon=True)
+        sweeper.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
+            sweeper.join()
+
+    def _sweep_until(self, stop: threading.Event) -> None:
+        try:
+            while True:
+                try:
+                    failed = stories_fail_stuck()
+                    if failed:
+                        logger.warning("failed %d story(ies) whose worker stopped", failed)
+                except DatabaseError:
+                    logger.exception("could not sweep for stories whose worker stopped")
+                    connection.close()  # a fresh connection next round
+                if stop.wait(settings.STORY_LEASE_SECONDS):
+                    return
+        finally:
+            connection.close()

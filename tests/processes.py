@@ -1,0 +1,45 @@
+"""Helpers for tests that run Folio in real separate processes (gunicorn, task workers) against the
+test database."""
+
+import os
+import socket
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    """A URL for the database this test uses, so a child process sees the same rows."""
+    db = connection.settings_dict
+    host = urllib.parse.quote(db["HOST"], safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+
+
+def start_manage(*arguments: str, **environment: str) -> subprocess.Popen:
+    """``manage.py <arguments>`` under the test settings, on the test database, in a new process."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url(),
+        **environment,
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
