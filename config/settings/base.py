@@ -95,7 +95,14 @@ DATABASES["default"]["OPTIONS"]["pool"] = {
     "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
     "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
 }
+# New connections give up after a few seconds instead of the operating system's minutes. (With
+# CONN_HEALTH_CHECKS, Django has the pool check idle connections before use, so after a database restart
+# requests get fresh ones.)
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The health check reports "degraded" when one of these is missing.
+HEALTH_REQUIRED_EXTENSIONS = ["vector"]
 
 # A shared cache: throttles and rate limits must hold across every server process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://folio_cache")}
