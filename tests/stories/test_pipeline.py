@@ -1,3 +1,4 @@
+import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def _story(tmp_path, **intent_fields) -> Story:
     return services.story_create(user=user, repository=repository, intent=intent, narrative_style="tutorial")
 
 
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian's espeak-ng package is not installed")
 def test_full_pipeline_run_by_a_real_worker_with_real_audio(tmp_path, media):
     story = _story(tmp_path)
     _run_worker()
