@@ -142,7 +142,7 @@ class NewestFirstCursorPagination(pagination.BasePagination):
 
     def _decode(self, request) -> tuple[bool, tuple[datetime, uuid.UUID]] | None:
         token = request.query_params.get(self.cursor_query_param)
-        if token is None:
+        if not token:  # absent or empty: the first page
             return None
         invalid = ValidationError({self.cursor_query_param: ["This cursor is not valid."]})
         try:

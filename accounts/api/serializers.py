@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from accounts.models import ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.validators import validate_timezone
+from config.serializers import StrictModelSerializer, StrictSerializer
 
 
 class UserReadSerializer(serializers.ModelSerializer):
@@ -22,7 +23,7 @@ class UserReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UserRegisterSerializer(serializers.Serializer):
+class UserRegisterSerializer(StrictSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -32,12 +33,12 @@ class UserRegisterSerializer(serializers.Serializer):
     )
 
 
-class UserLoginSerializer(serializers.Serializer):
+class UserLoginSerializer(StrictSerializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
 
-class UserUpdateSerializer(serializers.Serializer):
+class UserUpdateSerializer(StrictSerializer):
     """Only names and timezone; any other key in the body is refused by the service with a 400."""
 
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -45,12 +46,12 @@ class UserUpdateSerializer(serializers.Serializer):
     timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(StrictSerializer):
     current_password = serializers.CharField(max_length=128)
     new_password = serializers.CharField(max_length=128)
 
 
-class UserPreferencesSerializer(serializers.ModelSerializer):
+class UserPreferencesSerializer(StrictModelSerializer):
     class Meta:
         model = UserPreferences
         fields = [
@@ -82,7 +83,7 @@ class ApiKeyReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApiKeyCreateSerializer(serializers.Serializer):
+class ApiKeyCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
     permissions = serializers.ListField(
         child=serializers.ChoiceField(choices=ApiKeyScope.choices),

@@ -103,8 +103,7 @@ class MeView(APIView):
     def patch(self, request):
         serializer = UserUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        extra = {key: None for key in request.data if key not in serializer.fields}
-        user = services.user_update(user=request.user, data={**extra, **serializer.validated_data})
+        user = services.user_update(user=request.user, data=dict(serializer.validated_data))
         return Response(UserReadSerializer(user).data)
 
 
@@ -133,9 +132,8 @@ class MePreferencesView(APIView):
         preferences = request.user.preferences
         serializer = UserPreferencesSerializer(preferences, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        extra = {key: None for key in request.data if key not in serializer.fields}
         preferences = services.user_preferences_update(
-            preferences=preferences, data={**extra, **serializer.validated_data}
+            preferences=preferences, data=dict(serializer.validated_data)
         )
         return Response(UserPreferencesSerializer(preferences).data)
 

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import Book
 from catalog.selectors import book_filter_by_author, book_search
@@ -13,26 +14,49 @@ ORDERINGS = {
 }
 
 
+YEAR_MIN, YEAR_MAX = -5000, 2100
+SEARCH_MAX_LENGTH = 200
+SLUG_MAX_LENGTH = 100
+
+
+@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
 class YearFilter(django_filters.NumberFilter):
     """Years are whole numbers: ``1e3`` or ``2001.5`` are refused rather than rounded."""
 
     field_class = forms.IntegerField
 
 
-YEAR_RANGE = [MinValueValidator(-5000), MaxValueValidator(2100)]
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 5})
+class RatingFilter(django_filters.NumberFilter):
+    pass
+
+
+@extend_schema_field({"type": "string", "maxLength": SEARCH_MAX_LENGTH})
+class TextFilter(django_filters.CharFilter):
+    pass
+
+
+@extend_schema_field({"type": "string", "maxLength": SLUG_MAX_LENGTH})
+class SlugFilter(django_filters.CharFilter):
+    pass
+
+
+YEAR_RANGE = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 
 class BookFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search", max_length=200, help_text='Web-search syntax: "exact phrase", -exclude, or.'
+    search = TextFilter(
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text='Web-search syntax: "exact phrase", -exclude, or.',
     )
-    genre = django_filters.CharFilter(field_name="genres__slug", max_length=100, help_text="Genre slug.")
-    author = django_filters.CharFilter(
-        method="filter_author", max_length=200, help_text="Words of an author's name."
+    genre = SlugFilter(field_name="genres__slug", max_length=SLUG_MAX_LENGTH, help_text="Genre slug.")
+    author = TextFilter(
+        method="filter_author", max_length=SEARCH_MAX_LENGTH, help_text="Words of an author's name."
     )
     year_min = YearFilter(field_name="publication_year", lookup_expr="gte", validators=YEAR_RANGE)
     year_max = YearFilter(field_name="publication_year", lookup_expr="lte", validators=YEAR_RANGE)
-    rating_min = django_filters.NumberFilter(
+    rating_min = RatingFilter(
         field_name="average_rating",
         lookup_expr="gte",
         validators=[MinValueValidator(0), MaxValueValidator(5)],

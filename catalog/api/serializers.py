@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from catalog.models import Book, Genre
+from config.serializers import StrictModelSerializer, StrictSerializer
 
 
-class GenreSerializer(serializers.ModelSerializer):
+class GenreSerializer(StrictModelSerializer):
     class Meta:
         model = Genre
         fields = ["id", "name", "slug", "description", "created_at"]
@@ -68,7 +69,7 @@ class BookDetailSerializer(BookListSerializer):
         read_only_fields = fields
 
 
-class BookWriteSerializer(serializers.Serializer):
+class BookWriteSerializer(StrictSerializer):
     """Field shapes only; ISBN normalisation and uniqueness are checked by the service."""
 
     title = serializers.CharField(max_length=500)

@@ -13,9 +13,8 @@ from catalog.api.serializers import (
     GenreSerializer,
 )
 from catalog.models import Book, Genre
+from config.schema import UUID_PATTERN
 from favorites.selectors import favorite_book_ids
-
-UUID_PATTERN = "[0-9a-fA-F-]{36}"
 
 
 class BookViewSet(viewsets.ModelViewSet):

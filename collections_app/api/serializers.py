@@ -9,6 +9,7 @@ from collections_app.models import (
     GroupBook,
     Visibility,
 )
+from config.serializers import StrictSerializer
 
 
 class CollectionBookBriefSerializer(serializers.ModelSerializer):
@@ -86,13 +87,13 @@ class CollectionDetailSerializer(CollectionReadSerializer):
         read_only_fields = fields
 
 
-class CollectionWriteSerializer(serializers.Serializer):
+class CollectionWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=NAME_MAX)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
 
 
-class GroupWriteSerializer(serializers.Serializer):
+class GroupWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=NAME_MAX)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     position = serializers.IntegerField(
@@ -100,7 +101,7 @@ class GroupWriteSerializer(serializers.Serializer):
     )
 
 
-class PositionSerializer(serializers.Serializer):
+class PositionSerializer(StrictSerializer):
     position = serializers.IntegerField(
         min_value=0, required=False, help_text="0-based; default and past the end: at the end."
     )

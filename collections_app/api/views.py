@@ -16,8 +16,7 @@ from collections_app.api.serializers import (
     PositionSerializer,
 )
 from collections_app.models import Collection, CollectionGroup
-
-UUID_PATTERN = "[0-9a-fA-F-]{36}"
+from config.schema import UUID_PATTERN
 
 
 class CollectionWriteMixin:

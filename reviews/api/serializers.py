@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.serializers import StrictSerializer
 from reviews.models import REVIEW_TEXT_MAX, Review
 
 
@@ -18,7 +19,7 @@ class ReviewReadSerializer(serializers.ModelSerializer):
         return f"{user.first_name}{initial}".strip() or "A reader"
 
 
-class ReviewWriteSerializer(serializers.Serializer):
+class ReviewWriteSerializer(StrictSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     review_text = serializers.CharField(
         max_length=REVIEW_TEXT_MAX, required=False, allow_blank=True, default=""

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from catalog.models import Book
 from config.pagination import NewestFirstCursorPagination
+from config.schema import UUID_PATTERN
 from reviews import selectors, services
 from reviews.api.serializers import ReviewReadSerializer, ReviewUpdateSerializer, ReviewWriteSerializer
 from reviews.models import Review
@@ -47,7 +48,7 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewReadSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
     required_scope = "reviews:write"
-    lookup_value_regex = "[0-9a-fA-F-]{36}"
+    lookup_value_regex = UUID_PATTERN
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

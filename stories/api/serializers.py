@@ -2,6 +2,7 @@ import re
 
 from rest_framework import serializers
 
+from config.serializers import StrictSerializer
 from stories.models import (
     ExpertiseLevel,
     IntentCategory,
@@ -41,16 +42,16 @@ class RepositoryReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RepositoryWriteSerializer(serializers.Serializer):
+class RepositoryWriteSerializer(StrictSerializer):
     repo_url = StrictStringField(max_length=1000)
     default_branch = serializers.RegexField(BRANCH, required=False, default="main")
 
 
-class RepositoryUpdateSerializer(serializers.Serializer):
+class RepositoryUpdateSerializer(StrictSerializer):
     default_branch = serializers.RegexField(BRANCH)
 
 
-class ConversationTurnSerializer(serializers.Serializer):
+class ConversationTurnSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=["user", "assistant", "system"])
     content = StrictStringField(max_length=5000, allow_blank=True)
 
@@ -73,7 +74,7 @@ class IntentReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IntentWriteSerializer(serializers.Serializer):
+class IntentWriteSerializer(StrictSerializer):
     repository = serializers.UUIDField()
     intent_category = serializers.ChoiceField(choices=IntentCategory.choices)
     expertise_level = serializers.ChoiceField(choices=ExpertiseLevel.choices, required=False)
@@ -139,7 +140,7 @@ class StoryDetailSerializer(StoryReadSerializer):
         read_only_fields = fields
 
 
-class StoryWriteSerializer(serializers.Serializer):
+class StoryWriteSerializer(StrictSerializer):
     repository = serializers.UUIDField()
     intent = serializers.UUIDField(required=False, allow_null=True)
     title = StrictStringField(max_length=300, required=False, allow_blank=True, default="")

@@ -9,6 +9,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.schema import UUID_PATTERN
 from stories import selectors, services
 from stories.api.ranges import ranged_file_response
 from stories.api.serializers import (
@@ -25,8 +26,6 @@ from stories.api.serializers import (
 )
 from stories.media import chapter_audio_path, story_audio_path
 from stories.models import Repository, Story, StoryIntent
-
-UUID_PATTERN = "[0-9a-fA-F-]{36}"
 
 
 class OwnedViewSet(viewsets.GenericViewSet):
@@ -64,9 +63,13 @@ class RepositoryViewSet(OwnedViewSet):
 
     @extend_schema(request=RepositoryUpdateSerializer, responses=RepositoryReadSerializer)
     def partial_update(self, request, pk=None):
-        serializer = RepositoryUpdateSerializer(data=request.data)
+        serializer = RepositoryUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        repository = services.repository_update(repository=self.get_object(), **serializer.validated_data)
+        repository = self.get_object()
+        if "default_branch" in serializer.validated_data:  # an empty PATCH changes nothing
+            repository = services.repository_update(
+                repository=repository, default_branch=serializer.validated_data["default_branch"]
+            )
         return Response(RepositoryReadSerializer(repository).data)
 
     def destroy(self, request, pk=None):
