@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import TIER_API_LIMITS, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.rate_limits import RateLimitResult, counter_store
 from accounts.selectors import api_key_active_count
+from config.errors import ConflictError
 from config.validation import reject_fields_outside
 
 API_KEY_PREFIX = "folio"
@@ -40,7 +41,7 @@ def user_create(
         except ValidationError as exc:
             raise ValidationError({"password": exc.messages}) from exc
     if User.objects.filter(email__lower=email.lower()).exists():
-        raise ValidationError({"email": "A user with this email address already exists."})
+        raise ConflictError({"email": ["A user with this email address already exists."]})
     try:
         with transaction.atomic():
             return User.objects.create_user(
@@ -52,7 +53,7 @@ def user_create(
                 **extra_fields,
             )
     except IntegrityError as exc:  # a concurrent registration won the race
-        raise ValidationError({"email": "A user with this email address already exists."}) from exc
+        raise ConflictError({"email": ["A user with this email address already exists."]}) from exc
 
 
 USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "timezone"})
@@ -197,11 +198,8 @@ def api_key_create(
             }
         )
     if api_key_active_count(user=user) >= limits.active_keys_max:
-        raise ValidationError(
-            {
-                "non_field_errors": f"The {user.subscription_tier} plan allows {limits.active_keys_max} active "
-                "keys; revoke one first."
-            }
+        raise ConflictError(
+            f"The {user.subscription_tier} plan allows {limits.active_keys_max} active keys; revoke one first."
         )
     secret = secrets.token_urlsafe(32)
     key = ApiKey(

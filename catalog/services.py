@@ -4,6 +4,7 @@ from django.utils.text import slugify
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
+from config.errors import ConflictError
 from config.validation import reject_fields_outside
 
 BOOK_WRITABLE_FIELDS = frozenset(
@@ -33,14 +34,14 @@ def isbn_clean(raw: str | None) -> str | None:
 def _book_save(book: Book, *, genres: list[Genre] | None) -> Book:
     book.full_clean(validate_unique=False, validate_constraints=False)
     if book.isbn and Book.objects.filter(isbn=book.isbn).exclude(pk=book.pk).exists():
-        raise ValidationError({"isbn": "A book with this ISBN already exists."})
+        raise ConflictError({"isbn": ["A book with this ISBN already exists."]})
     try:
         with transaction.atomic():
             book.save()
             if genres is not None:
                 book.genres.set(genres)
     except IntegrityError as exc:  # a concurrent write took the ISBN after our check
-        raise ValidationError({"isbn": "A book with this ISBN already exists."}) from exc
+        raise ConflictError({"isbn": ["A book with this ISBN already exists."]}) from exc
     return book
 
 
@@ -77,12 +78,17 @@ def genre_update(*, genre: Genre, **fields) -> Genre:
 def _genre_save(genre: Genre) -> Genre:
     if not genre.slug:
         raise ValidationError({"slug": "A slug is required (letters, digits, hyphens)."})
-    genre.full_clean()  # checks both the slug and the case-insensitive name constraint
+    genre.full_clean(validate_unique=False, validate_constraints=False)
+    others = Genre.objects.exclude(pk=genre.pk)
+    if others.filter(name__iexact=genre.name).exists():
+        raise ConflictError({"name": ["A genre with this name already exists."]})
+    if others.filter(slug=genre.slug).exists():
+        raise ConflictError({"slug": ["A genre with this slug already exists."]})
     try:
         with transaction.atomic():
             genre.save()
-    except IntegrityError as exc:
-        raise ValidationError({"name": "A genre with this name or slug already exists."}) from exc
+    except IntegrityError as exc:  # a concurrent write took the name or slug after our check
+        raise ConflictError({"name": ["A genre with this name or slug already exists."]}) from exc
     return genre
 
 

@@ -11,6 +11,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from config.errors import ConflictError, QuotaExceededError
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,21 +28,10 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-class ConflictError(Exception):
-    """Raised by services when a write contradicts existing state; the API answers 409 with the message."""
-
-
-class QuotaExceededError(Exception):
-    """Raised by services when a quota is used up; the API answers 429 with Retry-After."""
-
-    def __init__(self, message: str, retry_after: int | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 def api_exception_handler(exc, context):
     if isinstance(exc, ConflictError):
-        exc = Conflict(str(exc))
+        detail = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else str(exc)
+        exc = Conflict(detail)
     elif isinstance(exc, QuotaExceededError):
         exc = exceptions.Throttled(wait=exc.retry_after, detail=str(exc))
     elif isinstance(exc, DjangoValidationError):

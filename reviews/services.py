@@ -2,7 +2,7 @@ from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
 from catalog.models import Book
-from config.exceptions import ConflictError
+from config.errors import ConflictError
 from reviews.models import Review
 
 ALREADY_REVIEWED = (

@@ -3,7 +3,7 @@ import json
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from config.exceptions import ConflictError
+from config.errors import ConflictError
 from config.forms import SafeFormsAdminMixin
 from stories import services
 from stories.models import Repository, Story, StoryChapter, StoryIntent

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.exceptions import ConflictError, QuotaExceededError
+from config.errors import ConflictError, QuotaExceededError
 from config.validation import reject_fields_outside
 from stories.analysis import is_local, parse_repo_url, remote_url_problem
 from stories.media import orphaned_story_folders, story_media_remove

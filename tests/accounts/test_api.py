@@ -37,13 +37,13 @@ def test_register_creates_user_with_preferences(api_client):
     assert user.password.startswith("md5$") or user.password.startswith("argon2")
 
 
-def test_register_duplicate_email_in_other_case_is_400_naming_email(api_client):
+def test_register_duplicate_email_in_other_case_is_409_naming_email(api_client):
     UserFactory(email="taken@example.com")
     response = api_client.post(
         "/api/v1/auth/register/", {"email": "TAKEN@example.com", "password": "a-long-unusual-passphrase"}
     )
-    assert response.status_code == 400
-    assert "email" in response.json()
+    assert response.status_code == 409
+    assert response.json() == {"email": ["A user with this email address already exists."]}
 
 
 @pytest.mark.parametrize(
@@ -444,8 +444,8 @@ def test_a_key_rate_limit_above_the_tier_ceiling_is_400(user_client, user):
 
 def test_active_keys_are_capped_per_tier_and_revoking_frees_a_slot(user_client, user):
     keys = [user_client.post("/api/v1/me/api-keys/", {"name": f"k{i}"}, format="json") for i in range(6)]
-    assert [key.status_code for key in keys] == [201] * 5 + [400]
-    assert "allows 5 active keys" in keys[-1].json()["non_field_errors"][0]
+    assert [key.status_code for key in keys] == [201] * 5 + [409]
+    assert keys[-1].json() == {"detail": "The free plan allows 5 active keys; revoke one first."}
     assert user_client.delete(f"/api/v1/me/api-keys/{keys[0].json()['id']}/").status_code == 204
     assert user_client.post("/api/v1/me/api-keys/", {"name": "again"}, format="json").status_code == 201
     ApiKey.objects.filter(user=user, name="again").update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -464,7 +464,7 @@ def test_16_concurrent_key_creations_stop_at_the_tier_cap():
         return client.post("/api/v1/me/api-keys/", {"name": "racer"}, format="json").status_code
 
     statuses = run_concurrently([create] * 16)
-    assert sorted(statuses) == [201] * 5 + [400] * 11
+    assert sorted(statuses) == [201] * 5 + [409] * 11
     assert ApiKey.objects.filter(user=user).count() == 5
 
 

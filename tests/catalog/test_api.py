@@ -138,13 +138,13 @@ def test_book_write_validation_names_the_field(staff_client, payload, field):
     assert field in response.json()
 
 
-def test_duplicate_isbn_is_400_not_500(staff_client):
+def test_duplicate_isbn_is_409_naming_isbn(staff_client):
     BookFactory(isbn="9780441172719")
     response = staff_client.post(
         "/api/v1/books/", {"title": "Dune", "author": "F", "isbn": "0441172717"}, format="json"
     )
-    assert response.status_code == 400
-    assert "isbn" in response.json()
+    assert response.status_code == 409
+    assert response.json() == {"isbn": ["A book with this ISBN already exists."]}
 
 
 def test_staff_updates_and_deletes_a_book(staff_client):
@@ -198,7 +198,12 @@ def test_genre_crud_by_staff(staff_client, api_client):
     assert created.status_code == 201, created.json()
     assert created.json()["slug"] == "science-fiction"
     duplicate = staff_client.post("/api/v1/genres/", {"name": "science fiction", "slug": "sf"}, format="json")
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 409
+    assert duplicate.json() == {"name": ["A genre with this name already exists."]}
+    same_slug = staff_client.post(
+        "/api/v1/genres/", {"name": "Sci-fi", "slug": "science-fiction"}, format="json"
+    )
+    assert same_slug.json() == {"slug": ["A genre with this slug already exists."]}
     assert api_client.get("/api/v1/genres/science-fiction/").json()["name"] == "Science Fiction"
     assert (
         staff_client.patch(

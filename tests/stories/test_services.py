@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from config.exceptions import ConflictError, QuotaExceededError
+from config.errors import ConflictError, QuotaExceededError
 from stories import services
 from stories.models import Story
 from tests.accounts.factories import UserFactory
