@@ -14,12 +14,12 @@ NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 
 
 @cache
-def _timezone_names() -> frozenset[str]:
+def timezone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
 
 
 def validate_timezone(value: str) -> None:
-    if value not in _timezone_names():
+    if value not in timezone_names():
         raise ValidationError(f"“{value}” is not an IANA time zone name (for example Europe/Paris).")
 
 

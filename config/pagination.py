@@ -33,10 +33,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
             parameter["schema"]["minimum"] = 1  # what get_page_number and get_page_size enforce
         return parameters
 
+    last_page_strings = ()  # the schema says an integer: "last" is not one
+
     def get_page_number(self, request, paginator):
-        page_number = super().get_page_number(request, paginator)
-        if page_number in self.last_page_strings:
-            return page_number
+        page_number = request.query_params.get(self.page_query_param, 1)
         if not (isinstance(page_number, int) or (page_number.isascii() and page_number.isdigit())):
             raise ValidationError({self.page_query_param: ["A page number must be a positive whole number."]})
         if int(page_number) < 1:

@@ -1,8 +1,50 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import ApiKey, ApiKeyScope, User, UserPreferences
-from accounts.validators import validate_timezone
+from accounts.validators import (
+    COMMUNICATION_CHANNELS,
+    timezone_names,
+    validate_communication_preferences,
+    validate_custom_hours,
+    validate_json_object,
+    validate_timezone,
+)
 from config.serializers import StrictModelSerializer, StrictSerializer
+
+PASSWORD_MIN_LENGTH = 8  # Django's MinimumLengthValidator default, which AUTH_PASSWORD_VALIDATORS uses
+TIMEZONE_SCHEMA = {"type": "string", "enum": sorted(timezone_names())}
+HH_MM_SCHEMA = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+
+
+@extend_schema_field(TIMEZONE_SCHEMA)
+class TimezoneField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=64, validators=[validate_timezone], **kwargs)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"start": HH_MM_SCHEMA, "end": HH_MM_SCHEMA, "timezone": TIMEZONE_SCHEMA},
+        "required": ["start", "end"],
+        "additionalProperties": False,
+    }
+)
+class CustomHoursField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {channel: {"type": "boolean"} for channel in COMMUNICATION_CHANNELS},
+        "additionalProperties": False,
+    }
+)
+class CommunicationPreferencesField(serializers.JSONField):
+    pass
 
 
 class UserReadSerializer(serializers.ModelSerializer):
@@ -25,12 +67,16 @@ class UserReadSerializer(serializers.ModelSerializer):
 
 class UserRegisterSerializer(StrictSerializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True,
+        min_length=PASSWORD_MIN_LENGTH,
+        max_length=128,
+        style={"input_type": "password"},
+        help_text="At least 8 characters, not entirely numeric, not a common password, not like your name.",
+    )
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    timezone = serializers.CharField(
-        max_length=64, required=False, default="UTC", validators=[validate_timezone]
-    )
+    timezone = TimezoneField(required=False, default="UTC")
 
 
 class UserLoginSerializer(StrictSerializer):
@@ -43,15 +89,32 @@ class UserUpdateSerializer(StrictSerializer):
 
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
+    timezone = TimezoneField(required=False)
 
 
 class PasswordChangeSerializer(StrictSerializer):
     current_password = serializers.CharField(max_length=128)
-    new_password = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(min_length=PASSWORD_MIN_LENGTH, max_length=128)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"$ref": "#/components/schemas/StorableJSON"},
+        "description": "Free-form preferences of the client's own: any JSON object under 10,000 characters.",
+    }
+)
+class FreeFormObjectField(serializers.JSONField):
+    pass
 
 
 class UserPreferencesSerializer(StrictModelSerializer):
+    extra = FreeFormObjectField(required=False, validators=[validate_json_object])
+    custom_hours = CustomHoursField(required=False, allow_null=True, validators=[validate_custom_hours])
+    communication_preferences = CommunicationPreferencesField(
+        required=False, validators=[validate_communication_preferences]
+    )
+
     class Meta:
         model = UserPreferences
         fields = [

@@ -44,6 +44,18 @@ class SlugFilter(django_filters.CharFilter):
 YEAR_RANGE = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 
+class BookFilterForm(forms.Form):
+    # A number or a choice given as an empty string is a mistake to report, not a filter to skip.
+    NOT_TEXT = ("year_min", "year_max", "rating_min", "ordering")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.NOT_TEXT:
+            if name in self.data and self.data.get(name) == "":
+                self.add_error(name, "Give a value, or leave the parameter out.")
+        return cleaned
+
+
 class BookFilter(django_filters.FilterSet):
     search = TextFilter(
         method="filter_search",
@@ -69,6 +81,7 @@ class BookFilter(django_filters.FilterSet):
 
     class Meta:
         model = Book
+        form = BookFilterForm
         fields = ["search", "genre", "author", "year_min", "year_max", "rating_min", "ordering"]
 
     def filter_search(self, queryset, name, value):

@@ -182,6 +182,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # JSON is the API's body format; forms are still parsed for the browsable API but not documented, as
+    # they cannot tell null from "null" nor carry nested values.
+    "PARSER_WHITELIST": ["config.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.close_request_bodies",
+    ],
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
