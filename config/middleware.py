@@ -2,6 +2,11 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
 
+# Below gunicorn's request-line limit (config/gunicorn.py), so an API client hears about a long URL in
+# JSON from here rather than in gunicorn's own HTML page.
+MAX_API_URL_LENGTH = 4096
+
+
 class RequestGuardMiddleware:
     """Refuse requests that no view should have to handle, before any view runs.
 
@@ -43,6 +48,12 @@ class RequestGuardMiddleware:
             )
         if _url_has_nul(request):
             return JsonResponse({"detail": "NUL characters are not allowed in URLs."}, status=400)
+        url_length = len(request.get_full_path())
+        if url_length > MAX_API_URL_LENGTH:
+            return JsonResponse(
+                {"detail": f"The URL is too long: {url_length} characters, the limit is {MAX_API_URL_LENGTH}."},
+                status=414,
+            )
         if length and b"\x00" in request.body:
             return JsonResponse({"detail": "NUL characters are not allowed in request bodies."}, status=400)
         return None

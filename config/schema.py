@@ -22,6 +22,7 @@ ERROR_DESCRIPTIONS = {
     "405": "Method not allowed.",
     "409": "Conflicts with existing data.",
     "413": "Request body too large.",
+    "414": "URL longer than 4,096 characters.",
     "429": "Rate limit or quota exceeded; see the Retry-After header.",
 }
 
@@ -46,7 +47,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         # 400 for bad query parameters too; 404 also for a page past the end of a list.
-        codes = ["400", "429", "405", "404"]
+        codes = ["400", "429", "405", "404", "414"]
         writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
         if writes:
             codes += ["409", "413"]

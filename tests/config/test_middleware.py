@@ -28,3 +28,9 @@ def test_admin_pages_without_nul_are_untouched(admin_client):
     assert admin_client.get("/admin/catalog/book/?q=dragon").status_code == 200
     response = admin_client.post("/admin/catalog/genre/add/", {"name": "Sci Fi", "slug": "sci-fi"})
     assert response.status_code == 302
+
+
+def test_an_overlong_api_url_is_a_json_414(api_client):
+    response = api_client.get("/api/v1/books/", {"search": "x" * 5000})
+    assert response.status_code == 414
+    assert response.json()["detail"].startswith("The URL is too long")
