@@ -1,8 +1,9 @@
 import logging
 import threading
+import time
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from stories.services import stories_fail_stuck
@@ -21,10 +22,24 @@ class Command(DbWorkerCommand):
         sweeper = threading.Thread(target=self._sweep_until, args=(stop,), name="story-sweeper", daemon=True)
         sweeper.start()
         try:
-            super().handle(*args, **options)
+            self._run_through_outages(*args, **options)
         finally:
             stop.set()
             sweeper.join()
+
+    def _run_through_outages(self, *args, **options) -> None:
+        """db_worker exits on a database error; a restart of PostgreSQL should not need a restart of
+        every worker, so wait and carry on (a task it was running is left to the lease sweeper)."""
+        pause = 1.0
+        while True:
+            try:
+                super().handle(*args, **options)
+                return
+            except (OperationalError, InterfaceError):
+                logger.warning("the database is unavailable; the worker tries again in %.0f s", pause)
+                connections.close_all()
+                time.sleep(pause)
+                pause = min(pause * 2, 30.0)
 
     def _sweep_until(self, stop: threading.Event) -> None:
         try:
