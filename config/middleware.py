@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
-
 # Below gunicorn's request-line limit (config/gunicorn.py), so an API client hears about a long URL in
 # JSON from here rather than in gunicorn's own HTML page.
 MAX_API_URL_LENGTH = 4096
@@ -51,7 +50,9 @@ class RequestGuardMiddleware:
         url_length = len(request.get_full_path())
         if url_length > MAX_API_URL_LENGTH:
             return JsonResponse(
-                {"detail": f"The URL is too long: {url_length} characters, the limit is {MAX_API_URL_LENGTH}."},
+                {
+                    "detail": f"The URL is too long: {url_length} characters, the limit is {MAX_API_URL_LENGTH}."
+                },
                 status=414,
             )
         if length and b"\x00" in request.body:
