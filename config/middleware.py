@@ -47,6 +47,10 @@ class RequestGuardMiddleware:
             )
         if _url_has_nul(request):
             return JsonResponse({"detail": "NUL characters are not allowed in URLs."}, status=400)
+        repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+        if repeated:
+            # Every query parameter of the API takes one value; a second one is a mistake, not a choice.
+            return JsonResponse({name: ["Give this parameter once."] for name in repeated}, status=400)
         url_length = len(request.get_full_path())
         if url_length > MAX_API_URL_LENGTH:
             return JsonResponse(

@@ -34,3 +34,9 @@ def test_an_overlong_api_url_is_a_json_414(api_client):
     response = api_client.get("/api/v1/books/", {"search": "x" * 5000})
     assert response.status_code == 414
     assert response.json()["detail"].startswith("The URL is too long")
+
+
+def test_a_query_parameter_given_twice_is_a_400_naming_it(api_client):
+    response = api_client.get("/api/v1/books/?page=1&page=2&search=a")
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Give this parameter once."]}
