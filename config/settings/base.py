@@ -199,8 +199,8 @@ LOGIN_COOLOFF_SECONDS = env.int("LOGIN_COOLOFF_SECONDS", default=900)
 STORY_VOICE_BACKEND = env("STORY_VOICE_BACKEND", default="stories.voices.EspeakVoice")
 STORY_NARRATOR = env("STORY_NARRATOR", default="stories.narrators.TemplateNarrator")
 STORY_STUCK_AFTER_SECONDS = env.int("STORY_STUCK_AFTER_SECONDS", default=1800)
-# A worker renews its lease on the story it processes every third of this; `run_worker` fails stories
-# whose lease ran out (the worker died) this often, so a crash is reported within two lease periods.
+# A worker renews its lease on the story it processes every third of this; `run_worker` sweeps twice
+# per lease for stories whose lease ran out (the worker died): with 30 s, failed within 45 s of a crash.
 STORY_LEASE_SECONDS = env.int("STORY_LEASE_SECONDS", default=30)
 # Local paths and file:// URLs let a user read repositories on the server's disk: off unless a settings
 # module for development turns it on.

@@ -13,8 +13,8 @@ logger = logging.getLogger(__name__)
 
 class Command(DbWorkerCommand):
     help = (
-        "Run background tasks, exactly as db_worker does, and every STORY_LEASE_SECONDS fail the stories "
-        "whose worker died (their lease ran out) so they can be retried."
+        "Run background tasks, exactly as db_worker does, and twice every STORY_LEASE_SECONDS fail the "
+        "stories whose worker died (their lease ran out) so they can be retried."
     )
 
     def handle(self, *args, **options):
@@ -51,7 +51,8 @@ class Command(DbWorkerCommand):
                 except DatabaseError:
                     logger.exception("could not sweep for stories whose worker stopped")
                     connection.close()  # a fresh connection next round
-                if stop.wait(settings.STORY_LEASE_SECONDS):
+                # Twice per lease: a dead worker's story is failed at most one and a half leases after it died.
+                if stop.wait(settings.STORY_LEASE_SECONDS / 2):
                     return
         finally:
             connection.close()
