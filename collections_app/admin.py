@@ -113,15 +113,18 @@ class CollectionAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
         # The admin's change message reads these; the services, not formset.save(), did the writes.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for group_form in formset.forms:
-            if not group_form.has_changed() and not group_form.instance.pk:
+            # An untouched row writes nothing. Its instance may still carry an id: the model's UUID default
+            # fills one in for the page's empty extra row, so "has a pk" does not mean "exists".
+            if not group_form.has_changed():
                 continue
             data = group_form.cleaned_data
             group = group_form.instance
+            exists = not group._state.adding
             if data.get("DELETE"):
-                if group.pk:
+                if exists:
                     services.group_delete(group=group)
                 continue
-            if group.pk and not group._state.adding:
+            if exists:
                 group = services.group_update(
                     group=CollectionGroup.objects.get(pk=group.pk),
                     name=data["name"],
