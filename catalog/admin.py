@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from catalog import selectors
+from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from config.forms import SafeFormsAdminMixin
 from favorites.selectors import annotate_favorite_count
@@ -53,8 +56,33 @@ class GenreListFilter(admin.SimpleListFilter):
         return queryset.filter(genres__slug=self.value()) if self.value() else queryset
 
 
+class BookAdminForm(forms.ModelForm):
+    # Wider than the stored ISBN-13 so "978-0-441-17271-9" or an ISBN-10 can be typed as printed; the
+    # API's normaliser turns it into the ISBN-13 the column holds.
+    isbn = forms.CharField(
+        max_length=32,
+        required=False,
+        label="ISBN",
+        help_text="ISBN-10 or ISBN-13, with or without hyphens or spaces; stored as the ISBN-13.",
+    )
+
+    class Meta:
+        model = Book
+        fields = "__all__"
+
+    def clean_isbn(self) -> str | None:
+        raw = (self.cleaned_data.get("isbn") or "").strip()
+        if not raw:
+            return None
+        try:
+            return normalize_isbn(raw)
+        except InvalidIsbn as exc:
+            raise ValidationError(str(exc)) from exc
+
+
 @admin.register(Book)
 class BookAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+    form = BookAdminForm
     list_display = ["title", "author", "publication_year", "isbn", "average_rating", "total_reviews"]
     list_filter = [GenreListFilter, CenturyListFilter, "language_code"]
     search_fields = ["title"]  # replaced by full-text search below
@@ -86,6 +114,10 @@ class BookAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("search_vector", "author_vector")
+
+    def get_fieldsets(self, request, obj=None):
+        # A book being added has no ratings or timestamps yet: the database fills them in on save.
+        return self.fieldsets if obj is not None else self.fieldsets[:2]
 
     def get_object(self, request, object_id, from_field=None):
         book = super().get_object(request, object_id, from_field)

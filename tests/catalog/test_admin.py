@@ -52,3 +52,44 @@ def test_genre_autocomplete_answers(admin_client):
     )
     assert response.status_code == 200
     assert response.json()["results"][0]["text"] == "Fantasy"
+
+
+def _book_form(**fields) -> dict:
+    return {
+        "title": "Dune",
+        "author": "Frank Herbert",
+        "isbn": "",
+        "description": "",
+        "cover_image_url": "",
+        "publication_date": "",
+        "publication_year": "",
+        "language_code": "",
+        "bookgenre_set-TOTAL_FORMS": "1",
+        "bookgenre_set-INITIAL_FORMS": "0",
+        "bookgenre_set-MIN_NUM_FORMS": "0",
+        "bookgenre_set-MAX_NUM_FORMS": "1000",
+        "bookgenre_set-0-genre": "",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("typed", ["0441172717", "0-441-17271-7", "978-0-441-17271-9", "978 0441172719"])
+def test_the_book_form_takes_an_isbn_as_printed_and_stores_the_isbn_13(admin_client, typed):
+    response = admin_client.post("/admin/catalog/book/add/", _book_form(isbn=typed))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Book.objects.get(title="Dune").isbn == "9780441172719"
+
+
+def test_a_bad_isbn_is_a_field_message_and_a_duplicate_too(admin_client):
+    response = admin_client.post("/admin/catalog/book/add/", _book_form(isbn="0441172718"))
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["isbn"]
+    BookFactory(isbn="9780441172719")
+    response = admin_client.post("/admin/catalog/book/add/", _book_form(isbn="0-441-17271-7"))
+    assert list(response.context["adminform"].form.errors) == ["isbn"]
+
+
+def test_the_add_form_shows_no_timestamps_or_ratings(admin_client):
+    page = admin_client.get("/admin/catalog/book/add/").content.decode()
+    assert "DatabaseDefault" not in page
+    assert "Updated at" not in page and "Ratings (maintained" not in page
