@@ -171,7 +171,7 @@ class UserPreferences(models.Model):
         verbose_name_plural = "user preferences"
 
     def __str__(self) -> str:
-        return f"Preferences of {self.user_id}"
+        return f"Preferences of {self.user}"
 
 
 class ApiKeyScope(models.TextChoices):

@@ -68,7 +68,16 @@ class BookAdminForm(forms.ModelForm):
 
     class Meta:
         model = Book
-        fields = "__all__"
+        fields = [
+            "title",
+            "author",
+            "isbn",
+            "description",
+            "cover_image_url",
+            "publication_date",
+            "publication_year",
+            "language_code",
+        ]
 
     def clean_isbn(self) -> str | None:
         raw = (self.cleaned_data.get("isbn") or "").strip()

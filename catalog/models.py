@@ -185,4 +185,4 @@ class BookGenre(models.Model):
         constraints = [models.UniqueConstraint(fields=["book", "genre"], name="catalog_bookgenre_unique")]
 
     def __str__(self) -> str:
-        return f"{self.book_id} · {self.genre_id}"
+        return f"“{self.book}” in {self.genre}"

@@ -118,7 +118,7 @@ class CollectionBook(models.Model):
         indexes = [models.Index(F("collection"), F("added_at"), name="collection_books_added_idx")]
 
     def __str__(self) -> str:
-        return f"{self.book_id} in {self.collection_id}"
+        return f"“{self.book}” in {self.collection}"
 
 
 class GroupBook(models.Model):
@@ -149,4 +149,4 @@ class GroupBook(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.book_id} at {self.position} in {self.group_id}"
+        return f"“{self.book}” at {self.position} in {self.group}"

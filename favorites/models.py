@@ -19,4 +19,4 @@ class UserFavorite(models.Model):
         indexes = [models.Index(F("user"), F("created_at").desc(), name="user_favorites_user_newest_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} ♥ {self.book_id}"
+        return f"{self.user} ♥ “{self.book}”"

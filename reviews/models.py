@@ -50,4 +50,4 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rating}★ by {self.user_id} on {self.book_id}"
+        return f"{self.rating}★ by {self.user} on “{self.book}”"

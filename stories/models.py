@@ -105,7 +105,7 @@ class StoryIntent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.intent_category} ({self.expertise_level}) on {self.repository_id}"
+        return f"{self.intent_category} ({self.expertise_level}) on {self.repository}"
 
 
 class Story(models.Model):

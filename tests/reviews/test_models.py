@@ -101,3 +101,8 @@ def test_truncate_resets_aggregates():
 def test_review_text_length_is_checked_by_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
         Review.objects.filter(pk=ReviewFactory().pk).update(review_text="x" * 10_001)
+
+
+def test_a_review_is_named_by_its_reader_and_book_not_their_ids():
+    review = ReviewFactory(rating=3, book=BookFactory(title="Dune"))
+    assert str(review) == f"3★ by {review.user.email} on “Dune”"
