@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from catalog import selectors
 from catalog.isbn import InvalidIsbn, normalize_isbn
@@ -89,10 +91,30 @@ class BookAdminForm(forms.ModelForm):
             raise ValidationError(str(exc)) from exc
 
 
+def _cover(book: Book, *, height: int) -> str:
+    if not book.cover_image_url:
+        return ""
+    return format_html(
+        '<img src="{}" alt="Cover of {}" loading="lazy" style="height:{}px;width:auto;border-radius:2px">',
+        book.cover_image_url,
+        book.title,
+        height,
+    )
+
+
 @admin.register(Book)
 class BookAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     form = BookAdminForm
-    list_display = ["title", "author", "publication_year", "isbn", "average_rating", "total_reviews"]
+    list_display = [
+        "cover_thumbnail",
+        "title",
+        "author",
+        "publication_year",
+        "isbn",
+        "average_rating",
+        "total_reviews",
+    ]
+    list_display_links = ["title"]
     list_filter = [GenreListFilter, CenturyListFilter, "language_code"]
     search_fields = ["title"]  # replaced by full-text search below
     search_help_text = (
@@ -103,15 +125,25 @@ class BookAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     ordering = ["title", "id"]
     fieldsets = [
-        (None, {"fields": ["title", "author", "isbn", "description", "cover_image_url"]}),
+        (None, {"fields": ["title", "author", "isbn", "description", "cover_image_url", "cover"]}),
         ("Publication", {"fields": ["publication_date", "publication_year", "language_code"]}),
         (
             "Ratings (maintained from reviews, read-only)",
-            {"fields": ["average_rating", "total_reviews", "rating_histogram", "favorite_count"]},
+            {
+                "fields": [
+                    "average_rating",
+                    "total_reviews",
+                    "rating_histogram",
+                    "favorite_count",
+                    "related_links",
+                ]
+            },
         ),
         ("Source", {"fields": ["source_book_id", "created_at", "updated_at"]}),
     ]
     readonly_fields = [
+        "cover",
+        "related_links",
         "favorite_count",
         "average_rating",
         "total_reviews",
@@ -142,9 +174,41 @@ class BookAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
             return queryset, False
         return selectors.book_search(queryset, text=search_term), False
 
-    @admin.display(description="Stars (1 → 5)")
+    @admin.display(description="Stars")
     def rating_histogram(self, obj: Book) -> str:
-        return " · ".join(f"{star}★ {count}" for star, count in obj.rating_histogram.items())
+        counts = obj.rating_histogram
+        widest = max(counts.values()) or 1
+        rows = format_html_join(
+            "",
+            '<div style="display:flex;align-items:center;gap:.5em;margin:2px 0">'
+            '<span style="width:2.5em">{}★</span>'
+            '<span style="display:inline-block;height:.9em;width:{}px;background:#79aec8;border-radius:2px"></span>'
+            "<span>{}</span></div>",
+            ((star, round(200 * count / widest), f"{count:,}") for star, count in reversed(counts.items())),
+        )
+        return format_html('<div aria-label="Ratings by star">{}</div>', rows)
+
+    @admin.display(description="Cover")
+    def cover_thumbnail(self, obj: Book) -> str:
+        return _cover(obj, height=48)
+
+    @admin.display(description="Cover")
+    def cover(self, obj: Book) -> str:
+        return _cover(obj, height=240) or "—"
+
+    @admin.display(description="Elsewhere in the admin")
+    def related_links(self, obj: Book) -> str:
+        links = [
+            ("reviews", reverse("admin:reviews_review_changelist"), f"book__id__exact={obj.pk}"),
+            (
+                "collections",
+                reverse("admin:collections_app_collection_changelist"),
+                f"memberships__book={obj.pk}",
+            ),
+        ]
+        return format_html_join(
+            " · ", '<a href="{}?{}">{}</a>', ((url, query, name) for name, url, query in links)
+        )
 
 
 @admin.register(Genre)

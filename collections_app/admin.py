@@ -2,6 +2,8 @@
 admin cannot register or inline, so books are chosen with autocomplete multi-selects on the collection and
 on each group, and every change is saved through the services so the ordering invariants hold."""
 
+import uuid
+
 from django import forms
 from django.contrib import admin
 
@@ -69,12 +71,34 @@ class GroupInline(SafeFormsAdminMixin, admin.TabularInline):
     fields = ["name", "description", "place", "books"]
 
 
+class HoldsBookFilter(admin.SimpleListFilter):
+    """The collections holding one book, reached from the book's page (``?book=<id>``)."""
+
+    title = "book"
+    parameter_name = "book"
+
+    def lookups(self, request, model_admin):
+        book = self._book(request.GET.get(self.parameter_name))
+        return [(str(book.pk), book.title)] if book else []
+
+    def queryset(self, request, queryset):
+        book = self._book(self.value())
+        return queryset.filter(memberships__book=book) if book else queryset
+
+    @staticmethod
+    def _book(value: str | None) -> Book | None:
+        try:
+            return Book.objects.only("id", "title").filter(pk=uuid.UUID(value or "")).first()
+        except ValueError:
+            return None
+
+
 @admin.register(Collection)
 class CollectionAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     form = CollectionAdminForm
     inlines = [GroupInline]
     list_display = ["name", "created_by", "visibility", "group_count", "book_count", "created_at"]
-    list_filter = ["visibility"]
+    list_filter = ["visibility", HoldsBookFilter]
     search_fields = ["name", "created_by__email"]
     autocomplete_fields = ["created_by"]
     list_select_related = ["created_by"]

@@ -20,7 +20,7 @@ def test_book_change_page_shows_read_only_aggregates_and_saves_genres(admin_clie
     book = BookFactory()
     page = admin_client.get(f"/admin/catalog/book/{book.pk}/change/")
     assert page.status_code == 200
-    assert b"Stars (1" in page.content
+    assert b"Ratings by star" in page.content
     response = admin_client.post(
         f"/admin/catalog/book/{book.pk}/change/",
         {
@@ -93,3 +93,27 @@ def test_the_add_form_shows_no_timestamps_or_ratings(admin_client):
     page = admin_client.get("/admin/catalog/book/add/").content.decode()
     assert "DatabaseDefault" not in page
     assert "Updated at" not in page and "Ratings (maintained" not in page
+
+
+def test_the_book_page_draws_the_stars_and_links_to_the_books_reviews_and_collections(admin_client):
+    from collections_app import services as collections
+    from tests.reviews.factories import ReviewFactory
+
+    book = BookFactory(title="Dune", cover_image_url="https://covers.example/dune.jpg")
+    other = BookFactory(title="Emma")
+    ReviewFactory(book=book, rating=5)
+    ReviewFactory(book=other, rating=2)
+    holding = collections.collection_create(owner=None, name="Desert", visibility="public")
+    collections.collection_set_books(collection=holding, books=[book])
+    collections.collection_create(owner=None, name="Other", visibility="public")
+    page = admin_client.get(f"/admin/catalog/book/{book.pk}/change/").content.decode()
+    assert 'aria-label="Ratings by star"' in page and "5★" in page
+    assert '<img src="https://covers.example/dune.jpg"' in page
+    reviews = admin_client.get(f"/admin/reviews/review/?book__id__exact={book.pk}")
+    assert reviews.status_code == 200
+    assert [review.book_id for review in reviews.context["cl"].result_list] == [book.pk]
+    shelves = admin_client.get(f"/admin/collections_app/collection/?book={book.pk}")
+    assert [collection.name for collection in shelves.context["cl"].result_list] == ["Desert"]
+    assert admin_client.get("/admin/collections_app/collection/?book=not-a-uuid").status_code == 200
+    listing = admin_client.get("/admin/catalog/book/").content.decode()
+    assert 'alt="Cover of Dune"' in listing
