@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts import services
 from accounts.clients import client_ident
-from accounts.models import ApiKey, User, UserPreferences
+from accounts.models import ApiKey, ApiKeyScope, User, UserPreferences
 from catalog.models import Book
 from config.forms import SafeFormsAdminMixin
 from favorites.selectors import favorite_books
@@ -137,8 +137,29 @@ class UserAdmin(SafeFormsAdminMixin, DjangoUserAdmin):
         return [] if obj is None else [UserPreferencesInline, ApiKeyInline]
 
 
+class ApiKeyAdminForm(forms.ModelForm):
+    permissions = forms.TypedMultipleChoiceField(
+        choices=ApiKeyScope.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Scopes",
+        help_text="What the key may change; any key may read. catalog:write only for staff accounts.",
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["name", "permissions", "rate_limit", "is_active", "expires_at"]
+
+    def clean_permissions(self) -> list[str]:
+        scopes = sorted(set(self.cleaned_data["permissions"]))
+        if ApiKeyScope.CATALOG_WRITE in scopes and not self.instance.user.is_staff:
+            raise forms.ValidationError("Only staff accounts can hold the catalog:write scope.")
+        return scopes
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+    form = ApiKeyAdminForm
     list_display = [
         "name",
         "prefix",

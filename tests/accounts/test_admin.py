@@ -41,3 +41,18 @@ def test_api_key_admin_never_shows_the_hash_and_revokes(admin_client, user):
     admin_client.post("/admin/accounts/apikey/", {"action": "revoke", "_selected_action": [api_key.pk]})
     api_key.refresh_from_db()
     assert not api_key.is_active
+
+
+def test_api_key_scopes_are_checkboxes_and_catalog_write_stays_with_staff(admin_client, user):
+    api_key, _full = services.api_key_create(user=user, name="deploy", permissions=["reviews:write"])
+    url = f"/admin/accounts/apikey/{api_key.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert 'type="checkbox" name="permissions" value="favorites:write"' in page
+    form = {"name": "deploy", "rate_limit": "100", "is_active": "on", "expires_at_0": "", "expires_at_1": ""}
+    saved = admin_client.post(url, {**form, "permissions": ["favorites:write", "reviews:write"]})
+    assert saved.status_code == 302
+    api_key.refresh_from_db()
+    assert api_key.permissions == ["favorites:write", "reviews:write"]
+    refused = admin_client.post(url, {**form, "permissions": ["catalog:write"]})
+    assert refused.status_code == 200
+    assert list(refused.context["adminform"].form.errors) == ["permissions"]
