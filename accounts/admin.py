@@ -6,7 +6,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts import services
 from accounts.clients import client_ident
-from accounts.models import ApiKey, ApiKeyScope, User, UserPreferences
+from accounts.models import TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
+from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
 from catalog.models import Book
 from config.forms import SafeFormsAdminMixin
 from favorites.selectors import favorite_books
@@ -75,8 +76,66 @@ class UserEditForm(UserChangeForm):
             self.fields["remove_favorites"].queryset = favorite_books(user=self.instance, books=books)
 
 
+class UserPreferencesForm(forms.ModelForm):
+    """Preferences as fields a person fills in; the JSON the API exchanges is assembled from them and
+    checked by the same validators as the API's."""
+
+    hours_start = forms.TimeField(
+        required=False, label="Custom hours from", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    hours_end = forms.TimeField(required=False, label="to", widget=forms.TimeInput(attrs={"type": "time"}))
+    hours_timezone = forms.ChoiceField(required=False, label="in time zone")
+    channels = forms.MultipleChoiceField(
+        choices=[(channel, channel.replace("_", "-")) for channel in COMMUNICATION_CHANNELS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Contact by",
+    )
+
+    class Meta:
+        model = UserPreferences
+        fields = ["theme", "onboarding_completed", "extra"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hours_timezone"].choices = [
+            ("", "—"),
+            *((name, name) for name in sorted(timezone_names())),
+        ]
+        hours = self.instance.custom_hours or {}
+        self.fields["hours_start"].initial = hours.get("start")
+        self.fields["hours_end"].initial = hours.get("end")
+        self.fields["hours_timezone"].initial = hours.get("timezone", "")
+        chosen = self.instance.communication_preferences or {}
+        self.fields["channels"].initial = [channel for channel, on in chosen.items() if on]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("hours_start"), cleaned.get("hours_end")
+        if (start is None) != (end is None):
+            raise forms.ValidationError("Give both ends of the custom hours, or neither.")
+        hours = None
+        if start is not None:
+            hours = {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}
+            if cleaned.get("hours_timezone"):
+                hours["timezone"] = cleaned["hours_timezone"]
+        self.instance.custom_hours = hours
+        self.instance.communication_preferences = {
+            channel: channel in cleaned.get("channels", []) for channel in COMMUNICATION_CHANNELS
+        }
+        return cleaned
+
+
 class UserPreferencesInline(SafeFormsAdminMixin, admin.StackedInline):
     model = UserPreferences
+    form = UserPreferencesForm
+    fields = [
+        "theme",
+        ("hours_start", "hours_end", "hours_timezone"),
+        "channels",
+        "onboarding_completed",
+        "extra",
+    ]
     can_delete = False
     extra = 0
     max_num = 1
@@ -128,6 +187,11 @@ class UserAdmin(SafeFormsAdminMixin, DjangoUserAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        if change and "subscription_tier" in form.changed_data and "usage_quota" not in form.changed_data:
+            # A new tier brings its own quota unless the curator set one by hand in the same save.
+            obj.usage_quota = TIER_QUOTAS[obj.subscription_tier]
+            quota = "unlimited" if obj.usage_quota is None else f"{obj.usage_quota} a month"
+            self.message_user(request, f"Story quota set to the {obj.subscription_tier} tier's: {quota}.")
         super().save_model(request, obj, form, change)
         for book in form.cleaned_data.get("remove_favorites") or []:
             favorite_remove(user=obj, book_id=book.pk)

@@ -45,3 +45,38 @@ def test_a_curator_who_signs_in_often_is_never_locked_out(live_server, browser_p
         browser_page.context.clear_cookies()
         _sign_in(browser_page, live_server.url, "curator@example.com", "a-long-curator-password")
         assert browser_page.url == f"{live_server.url}/admin/"
+
+
+def test_a_curator_sets_a_readers_preferences_with_real_fields(live_server, browser_page):
+    User.objects.create_superuser("curator@example.com", "a-long-curator-password")
+    reader = User.objects.create_user("reader@example.com", "a-long-reader-password")
+    page = browser_page
+    _sign_in(page, live_server.url, "curator@example.com", "a-long-curator-password")
+    page.goto(f"{live_server.url}/admin/accounts/user/{reader.pk}/change/")
+    page.fill("#id_preferences-0-hours_start", "09:00")
+    page.fill("#id_preferences-0-hours_end", "17:30")
+    page.select_option("#id_preferences-0-hours_timezone", "Europe/Paris")
+    page.check("input[name='preferences-0-channels'][value='sms']")
+    page.uncheck("input[name='preferences-0-channels'][value='email']")
+    page.click("input[name=_save]")
+    page.wait_for_load_state()
+    assert "was changed successfully" in page.content(), page.locator(
+        ".errorlist, .errornote"
+    ).all_inner_texts()
+    reader.preferences.refresh_from_db()
+    assert reader.preferences.custom_hours == {"start": "09:00", "end": "17:30", "timezone": "Europe/Paris"}
+    assert reader.preferences.communication_preferences == {"email": False, "sms": True, "in_app": True}
+
+
+def test_changing_a_readers_tier_brings_that_tiers_quota(live_server, browser_page):
+    User.objects.create_superuser("curator@example.com", "a-long-curator-password")
+    reader = User.objects.create_user("reader@example.com", "a-long-reader-password")
+    page = browser_page
+    _sign_in(page, live_server.url, "curator@example.com", "a-long-curator-password")
+    page.goto(f"{live_server.url}/admin/accounts/user/{reader.pk}/change/")
+    page.select_option("#id_subscription_tier", "pro")
+    page.click("input[name=_save]")
+    page.wait_for_load_state()
+    assert "Story quota set to the pro tier's: 100 a month." in page.content()
+    reader.refresh_from_db()
+    assert (reader.subscription_tier, reader.usage_quota) == ("pro", 100)
