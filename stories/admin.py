@@ -1,18 +1,38 @@
 import json
 
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from config.errors import ConflictError
 from config.forms import SafeFormsAdminMixin
 from stories import services
+from stories.api.ranges import ranged_file_response
+from stories.media import story_audio_path
 from stories.models import Repository, Story, StoryChapter, StoryIntent
+
+
+def minutes_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class StoryChapterInline(admin.TabularInline):
     model = StoryChapter
-    fields = ["chapter_number", "title", "start_time_seconds", "duration_seconds", "audio_url"]
+    fields = ["chapter_number", "title", "starts_at", "lasts"]
     readonly_fields = fields
+
+    @admin.display(description="starts at")
+    def starts_at(self, chapter: StoryChapter) -> str:
+        return minutes_seconds(chapter.start_time_seconds)
+
+    @admin.display(description="length")
+    def lasts(self, chapter: StoryChapter) -> str:
+        return minutes_seconds(chapter.duration_seconds)
+
     extra = 0
     can_delete = False
     ordering = ["chapter_number"]
@@ -31,7 +51,7 @@ class StoryAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "status",
         "error_message",
-        "audio_url",
+        "player",
         "duration_seconds",
         "created_at",
         "completed_at",
@@ -40,6 +60,42 @@ class StoryAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     inlines = [StoryChapterInline]
     actions = ["retry"]
     show_full_result_count = False
+
+    def get_urls(self):
+        audio = path(
+            "<uuid:story_id>/audio/", self.admin_site.admin_view(self.audio_view), name="stories_story_audio"
+        )
+        return [audio, *super().get_urls()]
+
+    def audio_view(self, request, story_id):
+        # Staff may play any story here; readers reach only their own through the API.
+        if not self.has_view_permission(request):
+            raise Http404
+        audio = story_audio_path(story_id)
+        if not audio.is_file():
+            raise Http404
+        return ranged_file_response(request, audio, "audio/wav")
+
+    @admin.display(description="Audio")
+    def player(self, story: Story) -> str:
+        if not story.audio_url:
+            return "No audio (the story is not complete, or no voice was installed)."
+        source = reverse("admin:stories_story_audio", kwargs={"story_id": story.pk})
+        chapters = format_html_join(
+            "",
+            '<li><a href="#" onclick="var p=document.getElementById(\'story-player\');'
+            'p.currentTime={};p.play();return false;">{}</a> {}</li>',
+            (
+                (chapter.start_time_seconds, minutes_seconds(chapter.start_time_seconds), chapter.title)
+                for chapter in story.chapters.order_by("chapter_number")
+            ),
+        )
+        return format_html(
+            '<audio id="story-player" controls preload="metadata" src="{}"></audio>'
+            '<ol style="margin-top:.5em;padding-left:1.2em">{}</ol>',
+            source,
+            chapters,
+        )
 
     @admin.action(description="Retry selected failed stories")
     def retry(self, request, queryset):
