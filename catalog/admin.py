@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from catalog import selectors
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
+from catalog.services import BOOK_WRITABLE_FIELDS
 from config.forms import SafeFormsAdminMixin
 from favorites.selectors import annotate_favorite_count
 
@@ -70,16 +71,7 @@ class BookAdminForm(forms.ModelForm):
 
     class Meta:
         model = Book
-        fields = [
-            "title",
-            "author",
-            "isbn",
-            "description",
-            "cover_image_url",
-            "publication_date",
-            "publication_year",
-            "language_code",
-        ]
+        fields = sorted(BOOK_WRITABLE_FIELDS)  # what the API may write, no more
 
     def clean_isbn(self) -> str | None:
         raw = (self.cleaned_data.get("isbn") or "").strip()

@@ -5,7 +5,11 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
@@ -43,3 +47,39 @@ def start_manage(*arguments: str, **environment: str) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+@contextmanager
+def gunicorn(*arguments: str, **environment: str) -> Iterator[str]:
+    """Folio under gunicorn on a free loopback port, test settings, this test's database; yields its base
+    URL once the health check answers, and stops it afterwards."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        **environment,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", *arguments, "--bind", f"127.0.0.1:{port}", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/health/", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,9 +1,5 @@
 """An API key's hourly limit holds exactly across several gunicorn worker processes, in either store."""
 
-import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,7 +11,7 @@ from accounts import services
 from accounts.models import RateLimitCounter
 from tests.accounts.factories import UserFactory
 from tests.accounts.helpers import clear_of_window_boundary
-from tests.processes import ROOT, database_url, free_port
+from tests.processes import gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,39 +27,12 @@ def _get(url: str, key: str) -> int:
 
 def test_key_limit_is_exact_across_three_gunicorn_workers(rate_limit_store):
     key, full_key = services.api_key_create(user=UserFactory(), name="k", permissions=[], rate_limit=10)
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    if rate_limit_store:
-        env["CACHE_URL"] = rate_limit_store
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "3", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/api/v1/me/"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health/", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    extra = {"CACHE_URL": rate_limit_store} if rate_limit_store else {}
+    with gunicorn("--workers", "3", **extra) as base:
+        url = f"{base}/api/v1/me/"
         clear_of_window_boundary()
         with ThreadPoolExecutor(max_workers=12) as pool:
             statuses = list(pool.map(lambda _: _get(url, full_key), range(30)))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     assert sorted(statuses) == [200] * 10 + [429] * 20
     counted_in_database = RateLimitCounter.objects.filter(bucket=f"api-key:{key.pk}").exists()
     assert counted_in_database is (rate_limit_store is None)
