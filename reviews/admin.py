@@ -1,30 +1,131 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from accounts.models import User
 from catalog.models import Book
 from config.forms import SafeFormsAdminMixin
 from config.paginators import EstimatedCountPaginator
 from reviews import services
-from reviews.models import Review
+from reviews.models import HIDDEN_REASON_MAX, Review
 
 SEARCH_MAX_IDS = 500
 
 
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=HIDDEN_REASON_MAX,
+        label="Reason",
+        help_text=f"Shown to the review's author. Up to {HIDDEN_REASON_MAX} characters.",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+    )
+
+
+class ReviewAdminForm(forms.ModelForm):
+    hide = forms.BooleanField(
+        required=False,
+        label="Hidden by moderation",
+        help_text="A hidden review leaves the book's public reviews and its ratings; its author still sees it.",
+    )
+    reason = _reason_field()
+
+    class Meta:
+        model = Review
+        fields = ["user", "book", "rating", "review_text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hide"].initial = self.instance.hidden_at is not None
+        self.fields["reason"].initial = self.instance.hidden_reason
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("hide") and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Say why the review is hidden.")
+        return cleaned
+
+
+class HideReviewsForm(forms.Form):
+    reason = _reason_field()
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why these reviews are hidden.")
+        return reason
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    title = "moderation"
+    parameter_name = "hidden"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Visible"), ("yes", "Hidden")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(hidden_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(hidden_at__isnull=True)
+        return queryset
+
+
 @admin.register(Review)
 class ReviewAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
-    list_display = ["book", "user", "rating", "created_at"]
-    list_filter = ["rating", "created_at"]
+    form = ReviewAdminForm
+    list_display = ["book_title", "reader", "stars", "status", "created_at"]
+    list_display_links = ["book_title"]
+    list_filter = [VisibilityFilter, "rating", "created_at"]
     search_fields = ["book__title", "user__email"]
     autocomplete_fields = ["user", "book"]
     list_select_related = ["book", "user"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["hidden_at", "hidden_by", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["user", "book", "rating", "review_text"]}),
+        ("Moderation", {"fields": ["hide", "reason", "hidden_at", "hidden_by"]}),
+        ("Dates", {"fields": ["created_at", "updated_at"]}),
+    ]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     ordering = ["-created_at", "-id"]
+    actions = ["hide_reviews", "unhide_reviews"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("book__search_vector", "book__author_vector")
+        return (
+            super()
+            .get_queryset(request)
+            .defer("book__search_vector", "book__author_vector", "book__description")
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        # A review being added has no dates yet, and is hidden (if at all) from its own page afterwards.
+        return self.fieldsets if obj is not None else self.fieldsets[:1]
+
+    @admin.display(description="book", ordering="book__title")
+    def book_title(self, obj: Review) -> str:
+        return format_html('<span class="folio-clip" title="{}">{}</span>', obj.book.title, obj.book.title)
+
+    @admin.display(description="reader", ordering="user__email")
+    def reader(self, obj: Review) -> str:
+        return format_html('<span class="folio-clip" title="{}">{}</span>', obj.user.email, obj.user.email)
+
+    @admin.display(description="rating", ordering="rating")
+    def stars(self, obj: Review) -> str:
+        return format_html('<span aria-label="{} of 5 stars">{}</span>', obj.rating, "★" * obj.rating)
+
+    @admin.display(description="moderation", ordering="hidden_at")
+    def status(self, obj: Review) -> str:
+        if obj.hidden_at is None:
+            return "visible"
+        return format_html(
+            '<span class="folio-clip" title="{}"><strong>hidden</strong>: {}</span>',
+            obj.hidden_reason,
+            obj.hidden_reason,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # Find the matching books and users first (small tables), then their reviews. A narrow term gives
@@ -49,6 +150,36 @@ class ReviewAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
             obj.pk = services.review_create(
                 user=obj.user, book=obj.book, rating=obj.rating, review_text=obj.review_text
             ).pk
+        hide, reason = form.cleaned_data.get("hide", False), form.cleaned_data.get("reason", "")
+        if hide != (obj.hidden_at is not None) or (hide and reason.strip() != obj.hidden_reason):
+            services.review_set_hidden(review=obj, by=request.user, hidden=hide, reason=reason)
 
     def delete_model(self, request, obj):
         services.review_delete(review=obj)
+
+    @admin.action(description="Hide selected reviews (asks for a reason)", permissions=["change"])
+    def hide_reviews(self, request, queryset):
+        form = HideReviewsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            hidden = services.reviews_hide(
+                reviews=queryset, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            self.message_user(request, f"{hidden} review(s) hidden.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Hide reviews",
+            "opts": self.model._meta,
+            "form": form,
+            "reviews": queryset[:20],
+            "more": request.POST.get("select_across") == "1",
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/reviews/review/hide_reviews.html", context)
+
+    @admin.action(description="Unhide selected reviews", permissions=["change"])
+    def unhide_reviews(self, request, queryset):
+        shown = services.reviews_unhide(reviews=queryset)
+        self.message_user(request, f"{shown} review(s) visible again.", messages.SUCCESS)

@@ -8,8 +8,10 @@ from django.db.models.functions import Length, Now
 from django.utils import timezone
 
 REVIEW_TEXT_MAX = 10_000
+HIDDEN_REASON_MAX = 500
 
 models.TextField.register_lookup(Length)
+models.CharField.register_lookup(Length)
 
 
 class Review(models.Model):
@@ -23,6 +25,20 @@ class Review(models.Model):
     review_text = models.TextField(blank=True, default="", db_default="", max_length=REVIEW_TEXT_MAX)
     created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+    # Moderation: a hidden review leaves public lists and the book's aggregates (the triggers count only
+    # visible reviews); its author still sees it, marked hidden.
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_reason = models.CharField(
+        max_length=HIDDEN_REASON_MAX, blank=True, default="", db_default="", editable=False
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "reviews"
@@ -40,6 +56,15 @@ class Review(models.Model):
                 condition=Q(review_text__length__lte=REVIEW_TEXT_MAX),
                 name="reviews_review_text_length",
             ),
+            models.CheckConstraint(
+                condition=(Q(hidden_at__isnull=True) & Q(hidden_reason=""))
+                | (
+                    Q(hidden_at__isnull=False)
+                    & Q(hidden_reason__length__gte=1, hidden_reason__length__lte=HIDDEN_REASON_MAX)
+                ),
+                name="reviews_review_hidden_has_reason",
+                violation_error_message="A hidden review needs a reason; a visible one has none.",
+            ),
         ]
         indexes = [
             models.Index(fields=["rating"], name="reviews_rating_idx"),
@@ -47,7 +72,17 @@ class Review(models.Model):
             models.Index(F("user"), F("created_at").desc(), F("id").desc(), name="reviews_user_newest_idx"),
             # The admin's newest-first list and its date filter: a LIMIT stops after one page.
             models.Index(F("created_at").desc(), F("id").desc(), name="reviews_newest_idx"),
+            # The moderation queue: hidden reviews are few, so the index holds only them.
+            models.Index(
+                F("hidden_at").desc(),
+                name="reviews_hidden_idx",
+                condition=Q(hidden_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.rating}★ by {self.user} on “{self.book}”"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None

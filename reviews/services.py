@@ -1,9 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Book
 from config.errors import ConflictError
-from reviews.models import Review
+from reviews.models import HIDDEN_REASON_MAX, Review
 
 ALREADY_REVIEWED = (
     "You have already reviewed this book; edit your review instead (PATCH /api/v1/reviews/{id}/)."
@@ -42,6 +45,46 @@ def review_delete(*, review: Review) -> None:
     review.delete()
 
 
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"hidden_reason": "Say why the review is hidden."})
+    if len(reason) > HIDDEN_REASON_MAX:
+        raise ValidationError(
+            {"hidden_reason": f"Keep the reason to {HIDDEN_REASON_MAX} characters (it has {len(reason)})."}
+        )
+    return reason
+
+
+def reviews_hide(*, reviews: QuerySet[Review], by: User, reason: str) -> int:
+    """Hide the reviews that are visible, in one statement (the trigger takes them out of their books'
+    aggregates); already hidden ones keep their first reason. Returns how many were hidden."""
+    reason = _clean_reason(reason)
+    return reviews.filter(hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_reason=reason, hidden_by=by, updated_at=timezone.now()
+    )
+
+
+def reviews_unhide(*, reviews: QuerySet[Review]) -> int:
+    """Put hidden reviews back, exactly as they were (the trigger counts them again)."""
+    return reviews.filter(hidden_at__isnull=False).update(
+        hidden_at=None, hidden_reason="", hidden_by=None, updated_at=timezone.now()
+    )
+
+
+def review_set_hidden(*, review: Review, by: User, hidden: bool, reason: str = "") -> Review:
+    """Hide (with a reason, which may be changed while hidden) or unhide one review."""
+    one = Review.objects.filter(pk=review.pk)
+    if not hidden:
+        reviews_unhide(reviews=one)
+    elif review.hidden_at is None:
+        reviews_hide(reviews=one, by=by, reason=reason)
+    else:
+        one.update(hidden_reason=_clean_reason(reason))
+    review.refresh_from_db(fields=["hidden_at", "hidden_reason", "hidden_by", "updated_at"])
+    return review
+
+
 def ratings_recompute(*, check_only: bool = False) -> list[dict]:
     """Compare every book's stored aggregates with a fresh GROUP BY of the reviews table.
 
@@ -58,7 +101,7 @@ def ratings_recompute(*, check_only: bool = False) -> list[dict]:
             SELECT book_id, count(*) FILTER (WHERE rating = 1) c1, count(*) FILTER (WHERE rating = 2) c2,
                    count(*) FILTER (WHERE rating = 3) c3, count(*) FILTER (WHERE rating = 4) c4,
                    count(*) FILTER (WHERE rating = 5) c5
-            FROM reviews GROUP BY book_id
+            FROM reviews WHERE hidden_at IS NULL GROUP BY book_id
         ) r ON r.book_id = b.id
     """
     with transaction.atomic(), connection.cursor() as cursor:

@@ -6,10 +6,28 @@ from reviews.models import REVIEW_TEXT_MAX, Review
 
 class ReviewReadSerializer(serializers.ModelSerializer):
     reviewer = serializers.SerializerMethodField()
+    hidden = serializers.BooleanField(
+        source="is_hidden",
+        read_only=True,
+        help_text="Hidden by a moderator: only its author sees it, and it leaves the book's ratings.",
+    )
+    hidden_reason = serializers.CharField(
+        read_only=True, help_text="Why a moderator hid it; empty for a visible review."
+    )
 
     class Meta:
         model = Review
-        fields = ["id", "book", "reviewer", "rating", "review_text", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "book",
+            "reviewer",
+            "rating",
+            "review_text",
+            "hidden",
+            "hidden_reason",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_reviewer(self, review: Review) -> str:

@@ -25,7 +25,7 @@ class BookReviewsView(generics.ListCreateAPIView):
         return get_object_or_404(Book.objects.only("id"), pk=self.kwargs["book_id"])
 
     def get_queryset(self):
-        return selectors.review_list_for_book(book_id=self.kwargs["book_id"])
+        return selectors.review_list_for_book(book_id=self.kwargs["book_id"], viewer=self.request.user)
 
     def list(self, request, *args, **kwargs):
         self._book()  # 404 for a missing book rather than an empty list
@@ -37,7 +37,7 @@ class BookReviewsView(generics.ListCreateAPIView):
         serializer = ReviewWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = services.review_create(user=request.user, book=book, **serializer.validated_data)
-        review = selectors.review_get_queryset().get(pk=review.pk)
+        review = selectors.review_get_queryset(viewer=request.user).get(pk=review.pk)
         return Response(ReviewReadSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -52,9 +52,11 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        queryset = selectors.review_get_queryset()
         user = self.request.user
-        if self.action == "partial_update" or (self.action == "destroy" and not user.is_staff):
+        if self.action == "destroy" and user.is_staff:
+            return selectors.review_get_queryset(viewer=user, include_hidden=True)
+        queryset = selectors.review_get_queryset(viewer=user)
+        if self.action in ("partial_update", "destroy"):
             queryset = queryset.filter(user_id=user.pk)  # someone else's review does not exist for you
         return queryset
 
