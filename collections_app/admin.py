@@ -2,15 +2,19 @@
 admin cannot register or inline, so books are chosen with autocomplete multi-selects on the collection and
 on each group, and every change is saved through the services so the ordering invariants hold."""
 
+import math
 import uuid
 
 from django import forms
 from django.contrib import admin
+from django.db import models
+from django.utils.safestring import mark_safe
 
 from catalog.models import Book
 from collections_app import services
 from collections_app.models import Collection, CollectionGroup, GroupBook
 from collections_app.selectors import annotate_counts
+from collections_app.widgets import OrderedBooksField
 from config.forms import SafeAutocompleteSelectMultiple, SafeFormsAdminMixin
 
 
@@ -40,14 +44,13 @@ class CollectionAdminForm(forms.ModelForm):
 
 
 class GroupInlineForm(forms.ModelForm):
-    books = _book_picker("Books", "In order; new books go at the end (and into the collection).")
-    # Not named `position`: the formset would then refuse two groups asking for the same place, which is
-    # legitimate here since the services apply the moves one after another.
+    books = OrderedBooksField(
+        required=False, label="Books", help_text="In this order; new books also join the collection."
+    )
+    # Written by the page's up/down buttons (hidden). Not named `position`: the formset would then refuse
+    # two rows asking for the same place, which happens legitimately mid-rearrangement.
     place = forms.IntegerField(
-        min_value=0,
-        required=False,
-        label="Position",
-        help_text="0-based. Empty: at the end (new) or unchanged.",
+        min_value=0, max_value=1_000_000, required=False, label="Position", widget=forms.HiddenInput
     )
 
     class Meta:
@@ -56,7 +59,7 @@ class GroupInlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if self.instance.pk and not self.instance._state.adding:
             self.fields["place"].initial = self.instance.position
             self.fields["books"].initial = list(
                 self.instance.entries.order_by("position").values_list("book_id", flat=True)
@@ -68,7 +71,21 @@ class GroupInline(SafeFormsAdminMixin, admin.TabularInline):
     form = GroupInlineForm
     extra = 1
     ordering = ["position"]
-    fields = ["name", "description", "place", "books"]
+    fields = ["move", "name", "description", "books", "place"]
+    readonly_fields = ["move"]
+    classes = ["group-orderable"]
+    formfield_overrides = {
+        **SafeFormsAdminMixin.formfield_overrides,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 28})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 22})},
+    }
+
+    @admin.display(description="Order")
+    def move(self, obj) -> str:
+        return mark_safe(
+            '<button type="button" class="group-move group-move-up" title="Move group up">↑</button>'
+            '<button type="button" class="group-move group-move-down" title="Move group down">↓</button>'
+        )
 
 
 class HoldsBookFilter(admin.SimpleListFilter):
@@ -136,30 +153,39 @@ class CollectionAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     def _save_groups(self, collection, formset) -> None:
         # The admin's change message reads these; the services, not formset.save(), did the writes.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for group_form in formset.forms:
-            # An untouched row writes nothing. Its instance may still carry an id: the model's UUID default
-            # fills one in for the page's empty extra row, so "has a pk" does not mean "exists".
-            if not group_form.has_changed():
-                continue
+        placed = []  # (asked position, kept its place, row number, group) for every group that stays
+        for row, group_form in enumerate(formset.forms):
             data = group_form.cleaned_data
             group = group_form.instance
+            # Its instance may carry an id even when new: the model's UUID default fills one in for the
+            # page's empty extra row, so "has a pk" does not mean "exists".
             exists = not group._state.adding
+            if not exists and not group_form.has_changed():
+                continue  # the untouched extra row
             if data.get("DELETE"):
                 if exists:
                     services.group_delete(group=group)
                 continue
-            if exists:
-                group = services.group_update(
-                    group=CollectionGroup.objects.get(pk=group.pk),
-                    name=data["name"],
-                    description=data.get("description", ""),
-                    position=data.get("place"),
-                )
-            else:
-                group = services.group_create(
-                    collection=collection,
-                    name=data["name"],
-                    description=data.get("description", ""),
-                    position=data.get("place"),
-                )
-            services.group_set_books(group=group, books=list(data.get("books") or []))
+            if group_form.has_changed():
+                group = self._save_group(collection, group_form, exists)
+            # Where the row asked to be: its place (written by the page's up/down buttons, or typed); else
+            # where it was, or the end for a new group. On a tie, a row that moved goes first.
+            place = data.get("place")
+            moved = "place" in group_form.changed_data and place is not None
+            if place is None:
+                place = group.position if exists else math.inf
+            placed.append((place, not moved, row, group))
+        placed.sort(key=lambda item: item[:3])
+        services.group_reorder(collection=collection, groups=[item[-1] for item in placed])
+
+    @staticmethod
+    def _save_group(collection, group_form, exists: bool) -> CollectionGroup:
+        data = group_form.cleaned_data
+        fields = {"name": data["name"], "description": data.get("description", "")}
+        if exists:
+            group = services.group_update(group=group_form.instance, **fields)
+        else:
+            group = services.group_create(collection=collection, **fields)
+        if "books" in group_form.changed_data:
+            services.group_set_books(group=group, books=data.get("books") or [])
+        return group

@@ -4,7 +4,7 @@ positions stay 0..n-1 without ties; deferred unique constraints on positions are
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
 
 from accounts.models import User
 from catalog.models import Book
@@ -227,15 +227,42 @@ def group_remove_book(*, group: CollectionGroup, book_id) -> None:
         _group_remove_entry(entry)
 
 
+def _positions_in_order(key: str, keys: list) -> Case:
+    """Each row's new position: the index of its ``key`` in ``keys``, in one UPDATE."""
+    return Case(*(When(**{key: value}, then=Value(index)) for index, value in enumerate(keys)))
+
+
 @transaction.atomic
 def group_set_books(*, group: CollectionGroup, books: list[Book]) -> None:
-    """Make the group hold exactly ``books``: keep the order of those already in it, append new ones."""
+    """Make the group hold exactly ``books``, in that order (new ones also join the collection)."""
     _lock(group.collection_id)
-    wanted = {book.pk: book for book in books}
-    for entry in GroupBook.objects.filter(group=group).order_by("-position"):
-        if entry.book_id not in wanted:
-            _group_remove_entry(entry)
-    present = set(GroupBook.objects.filter(group=group).values_list("book_id", flat=True))
-    for book_id, book in wanted.items():
-        if book_id not in present:
-            group_put_book(group=group, book=book)
+    wanted = list({book.pk: book for book in books})
+    entries = GroupBook.objects.filter(group=group)
+    entries.exclude(book_id__in=wanted).delete()
+    CollectionBook.objects.bulk_create(
+        [CollectionBook(collection_id=group.collection_id, book_id=pk) for pk in wanted],
+        ignore_conflicts=True,
+    )
+    present = set(entries.values_list("book_id", flat=True))
+    # The (group, position) uniqueness is checked at commit, so rows may share a position in between.
+    GroupBook.objects.bulk_create(
+        [
+            GroupBook(group=group, book_id=pk, collection_id=group.collection_id, position=index)
+            for index, pk in enumerate(wanted)
+            if pk not in present
+        ]
+    )
+    if wanted:
+        entries.update(position=_positions_in_order("book_id", wanted))
+
+
+@transaction.atomic
+def group_reorder(*, collection: Collection, groups: list[CollectionGroup]) -> None:
+    """Put the collection's groups in the order of ``groups``; any it leaves out follow, in their order."""
+    _lock(collection.pk)
+    siblings = CollectionGroup.objects.filter(collection=collection)
+    current = list(siblings.order_by("position").values_list("pk", flat=True))
+    known = set(current)
+    order = list(dict.fromkeys([group.pk for group in groups if group.pk in known] + current))
+    if order != current:
+        siblings.update(position=_positions_in_order("pk", order))

@@ -153,3 +153,44 @@ def test_16_concurrent_moves_leave_positions_dense_without_ties():
     assert_invariants(collection)
     assert CollectionGroup.objects.filter(collection=collection).count() == 9
     assert GroupBook.objects.filter(group=group).count() == 8
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.permutations(range(6)), after=st.lists(st.integers(0, 7), unique=True, max_size=8))
+def test_group_set_books_holds_exactly_the_books_given_in_their_order(before, after):
+    collection = CollectionFactory()
+    books = BookFactory.create_batch(8)
+    group = services.group_create(collection=collection, name="G")
+    services.group_set_books(group=group, books=[books[i] for i in before])
+    assert _group_books(group) == [books[i].pk for i in before]
+    services.group_set_books(group=group, books=[books[i] for i in after])
+    assert _group_books(group) == [books[i].pk for i in after]
+    assert_invariants(collection)
+
+
+@pytest.mark.django_db
+def test_group_reorder_puts_the_groups_in_the_order_given_and_the_rest_after():
+    collection = CollectionFactory()
+    groups = {name: services.group_create(collection=collection, name=name) for name in "ABCD"}
+    services.group_reorder(collection=collection, groups=[groups["C"], groups["A"]])
+    assert _names(collection) == ["C", "A", "B", "D"]
+    other = services.group_create(collection=CollectionFactory(), name="elsewhere")
+    services.group_reorder(collection=collection, groups=[other, groups["D"]])  # a stranger is ignored
+    assert _names(collection) == ["D", "C", "A", "B"]
+    assert_invariants(collection)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reorders_and_book_lists_leave_dense_positions():
+    collection = CollectionFactory()
+    books = BookFactory.create_batch(6)
+    groups = [services.group_create(collection=collection, name=name) for name in "ABC"]
+
+    def rearrange(index: int) -> None:
+        services.group_reorder(collection=collection, groups=groups[index % 3 :] + groups[: index % 3])
+        services.group_set_books(group=groups[index % 3], books=books[index % 4 :])
+
+    results = run_concurrently([lambda index=index: rearrange(index) for index in range(8)])
+    assert not [result for result in results if isinstance(result, Exception)], results
+    assert_invariants(collection)
