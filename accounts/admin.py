@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts import services
 from accounts.clients import client_ident
-from accounts.models import TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
+from accounts.models import KNOWN_THEMES, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
 from catalog.models import Book
 from config.forms import SafeFormsAdminMixin
@@ -85,6 +85,7 @@ class UserPreferencesForm(forms.ModelForm):
     )
     hours_end = forms.TimeField(required=False, label="to", widget=forms.TimeInput(attrs={"type": "time"}))
     hours_timezone = forms.ChoiceField(required=False, label="in time zone")
+    theme = forms.ChoiceField(label="Theme")
     channels = forms.MultipleChoiceField(
         choices=[(channel, channel.replace("_", "-")) for channel in COMMUNICATION_CHANNELS],
         required=False,
@@ -98,6 +99,9 @@ class UserPreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        themes = dict.fromkeys([*KNOWN_THEMES, self.instance.theme or KNOWN_THEMES[0]])
+        self.fields["theme"].choices = [(theme, theme.replace("-", " ").capitalize()) for theme in themes]
+        self.fields["theme"].initial = self.instance.theme or KNOWN_THEMES[0]
         self.fields["hours_timezone"].choices = [
             ("", "—"),
             *((name, name) for name in sorted(timezone_names())),

@@ -145,6 +145,11 @@ def default_communication_preferences() -> dict:
     return {"email": True, "sms": False, "in_app": True}
 
 
+# The themes the apps ship. The column stays free text (clients may define their own); the admin offers
+# these, plus whatever a reader already has.
+KNOWN_THEMES = ["modern", "classic", "light", "dark", "high-contrast"]
+
+
 class UserPreferences(models.Model):
     """Created for every user by a database trigger, whichever path inserted the user."""
 

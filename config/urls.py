@@ -3,10 +3,6 @@ from django.urls import include, path, re_path
 
 from config import views
 
-admin.site.site_header = "Folio administration"
-admin.site.site_title = "Folio administration"
-admin.site.index_title = "Catalog, readers and stories"
-
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("admin/", admin.site.urls),
