@@ -9,7 +9,7 @@ from accounts.clients import client_ident
 from accounts.models import KNOWN_THEMES, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
 from catalog.models import Book
-from config.forms import SafeFormsAdminMixin
+from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
 from favorites.selectors import favorite_books
 from favorites.services import favorite_remove
 
@@ -160,7 +160,7 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(SafeFormsAdminMixin, DjangoUserAdmin):
+class UserAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
     add_form = UserAddForm
     form = UserEditForm
     ordering = ["email"]
@@ -226,7 +226,7 @@ class ApiKeyAdminForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+class ApiKeyAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ApiKeyAdminForm
     list_display = [
         "name",

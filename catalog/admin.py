@@ -9,7 +9,7 @@ from catalog import selectors
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from catalog.services import BOOK_WRITABLE_FIELDS
-from config.forms import SafeFormsAdminMixin
+from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
 from favorites.selectors import annotate_favorite_count
 
 
@@ -95,7 +95,7 @@ def _cover(book: Book, *, height: int) -> str:
 
 
 @admin.register(Book)
-class BookAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = BookAdminForm
     list_display = [
         "cover_thumbnail",
@@ -204,7 +204,7 @@ class BookAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Genre)
-class GenreAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+class GenreAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "book_count", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

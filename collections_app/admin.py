@@ -15,7 +15,7 @@ from collections_app import services
 from collections_app.models import Collection, CollectionGroup, GroupBook
 from collections_app.selectors import annotate_counts
 from collections_app.widgets import OrderedBooksField
-from config.forms import SafeAutocompleteSelectMultiple, SafeFormsAdminMixin
+from config.forms import SafeAutocompleteSelectMultiple, SafeFormsAdminMixin, ServiceErrorsAdminMixin
 
 
 def _book_picker(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
@@ -111,7 +111,7 @@ class HoldsBookFilter(admin.SimpleListFilter):
 
 
 @admin.register(Collection)
-class CollectionAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+class CollectionAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = CollectionAdminForm
     inlines = [GroupInline]
     list_display = ["name", "created_by", "visibility", "group_count", "book_count", "created_at"]

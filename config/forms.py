@@ -3,7 +3,10 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from config.errors import ConflictError, QuotaExceededError
 from config.parsers import TOO_DEEP, json_problem
+
+SERVICE_ERRORS = (ValidationError, ConflictError, QuotaExceededError)
 
 
 class SafeJSONField(forms.JSONField):
@@ -74,3 +77,40 @@ class SafeFormsAdminMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _messages_by_field(error: Exception) -> dict:
+    if isinstance(error, ValidationError):
+        return error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    detail = error.args[0] if error.args else str(error)
+    return detail if isinstance(detail, dict) else {None: [str(detail)]}
+
+
+class ServiceErrorsAdminMixin:
+    """A service may refuse a save only the database can judge (a quota, a name taken meanwhile) after
+    the form was valid, from ``save_model`` or ``save_related``; Django's admin would answer 500. Here
+    the save's transaction is rolled back and the page is shown again with the message on its field."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SERVICE_ERRORS as error:
+            if request.method != "POST" or hasattr(request, "_service_error"):
+                raise
+            request._service_error = error  # the second pass shows it instead of saving
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "_service_error", None)
+        if error is None:
+            return form
+
+        class RefusedByService(form):
+            def clean(self):
+                cleaned = super().clean()
+                for field, messages in _messages_by_field(error).items():
+                    self.add_error(field if field in self.fields else None, messages)
+                return cleaned
+
+        return RefusedByService

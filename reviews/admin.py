@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from accounts.models import User
 from catalog.models import Book
-from config.forms import SafeFormsAdminMixin
+from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
 from config.paginators import EstimatedCountPaginator
 from reviews import services
 from reviews.models import HIDDEN_REASON_MAX, Review
@@ -75,7 +75,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     list_display = ["book_title", "reader", "stars", "status", "created_at"]
     list_display_links = ["book_title"]

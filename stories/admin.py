@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from config.errors import ConflictError
-from config.forms import SafeFormsAdminMixin
+from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
 from stories import services
 from stories.api.ranges import ranged_file_response
 from stories.media import story_audio_path
@@ -42,7 +42,7 @@ class StoryChapterInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+class StoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "user", "repository", "narrative_style", "status", "created_at", "completed_at"]
     list_filter = ["status", "narrative_style"]
     search_fields = ["title", "user__email", "repository__repo_name"]
@@ -60,6 +60,26 @@ class StoryAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
     inlines = [StoryChapterInline]
     actions = ["retry"]
     show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once generated, a story's reader, sources and voice are what it was made from.
+        made_from = ["user", "repository", "intent", "narrative_style", "voice_id"]
+        return [*made_from, *self.readonly_fields] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the reader's monthly quota holds and the story is queued for generation.
+        if change:
+            services.story_rename(story=obj, title=obj.title)
+            return
+        story = services.story_create(
+            user=obj.user,
+            repository=obj.repository,
+            intent=obj.intent,
+            title=obj.title,
+            narrative_style=obj.narrative_style,
+            voice_id=obj.voice_id,
+        )
+        obj.pk, obj._state.adding = story.pk, False
 
     def get_urls(self):
         audio = path(
@@ -110,13 +130,26 @@ class StoryAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Repository)
-class RepositoryAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+class RepositoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "default_branch", "last_analyzed_at", "created_at"]
     search_fields = ["repo_name", "repo_owner", "repo_url", "user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
     readonly_fields = ["analysis", "last_analyzed_at", "created_at"]
-    exclude = ["analysis_cache"]
+    exclude = ["analysis_cache", "repo_owner", "repo_name"]  # read from the URL by the service
+
+    def get_readonly_fields(self, request, obj=None):
+        # A repository's URL is checked once, when it is added; another URL is another repository.
+        return ["user", "repo_url", *self.readonly_fields] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.repository_update(repository=obj, default_branch=obj.default_branch)
+            return
+        repository = services.repository_create(
+            user=obj.user, repo_url=obj.repo_url, default_branch=obj.default_branch
+        )
+        obj.pk, obj._state.adding = repository.pk, False
 
     @admin.display(description="Cached analysis")
     def analysis(self, obj: Repository) -> str:
@@ -128,9 +161,20 @@ class RepositoryAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(StoryIntent)
-class StoryIntentAdmin(SafeFormsAdminMixin, admin.ModelAdmin):
+class StoryIntentAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "intent_category", "expertise_level", "created_at"]
     list_filter = ["intent_category", "expertise_level"]
     search_fields = ["user__email", "repository__repo_name"]
     list_select_related = ["user", "repository"]
     autocomplete_fields = ["user", "repository"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "repository", *self.readonly_fields] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in services.INTENT_FIELDS}
+        if change:
+            services.intent_update(intent=obj, **fields)
+        else:
+            intent = services.intent_create(user=obj.user, repository=obj.repository, **fields)
+            obj.pk, obj._state.adding = intent.pk, False

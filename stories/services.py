@@ -56,7 +56,14 @@ def repository_cache_analysis(*, repository: Repository, analysis: dict) -> None
     )
 
 
+def _check_owner(user: User, repository: Repository) -> None:
+    if repository.user_id != user.pk:
+        raise ValidationError({"repository": "This repository belongs to another reader."})
+
+
 def intent_create(*, user: User, repository: Repository, **fields) -> StoryIntent:
+    reject_fields_outside(fields, INTENT_FIELDS)
+    _check_owner(user, repository)
     intent = StoryIntent(user=user, repository=repository, **fields)
     intent.full_clean()
     intent.save()
@@ -126,6 +133,7 @@ def story_create(
                 f"It renews on {end.date().isoformat()} ({user.timezone}).",
                 retry_after=int((end - now).total_seconds()),
             )
+    _check_owner(user, repository)
     if intent is not None and intent.repository_id != repository.pk:
         raise ValidationError({"intent": "This intent is about another repository."})
     story = Story(
@@ -168,6 +176,16 @@ def story_fail(*, story_id, message: str) -> bool:
         )
         == 1
     )
+
+
+def story_rename(*, story: Story, title: str) -> Story:
+    title = title.strip()
+    try:
+        story.title = Story._meta.get_field("title").clean(title, story)
+    except ValidationError as exc:
+        raise ValidationError({"title": exc.messages}) from exc
+    Story.objects.filter(pk=story.pk).update(title=story.title)
+    return story
 
 
 @transaction.atomic
