@@ -22,8 +22,15 @@ def minutes_seconds(seconds: float | None) -> str:
 
 class StoryChapterInline(admin.TabularInline):
     model = StoryChapter
-    fields = ["chapter_number", "title", "starts_at", "lasts"]
+    fields = ["chapter_number", "title", "starts_at", "lasts", "play"]
     readonly_fields = fields
+
+    @admin.display(description="play")
+    def play(self, chapter: StoryChapter) -> str:
+        return format_html(
+            '<a href="#" class="story-seek" data-start="{}" title="Play from this chapter">▶ play</a>',
+            chapter.start_time_seconds,
+        )
 
     @admin.display(description="starts at")
     def starts_at(self, chapter: StoryChapter) -> str:
@@ -101,20 +108,51 @@ class StoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin)
         if not story.audio_url:
             return "No audio (the story is not complete, or no voice was installed)."
         source = reverse("admin:stories_story_audio", kwargs={"story_id": story.pk})
-        chapters = format_html_join(
+        chapters = list(story.chapters.order_by("chapter_number"))
+        total = sum(chapter.duration_seconds for chapter in chapters) or 1
+        # A timeline bar (each chapter as wide as it lasts) and the chapter list; both seek the player.
+        timeline = format_html_join(
             "",
-            '<li><a href="#" onclick="var p=document.getElementById(\'story-player\');'
-            'p.currentTime={};p.play();return false;">{}</a> {}</li>',
+            '<a href="#" class="story-seek" data-start="{}" title="{} · {}" '
+            'style="flex:{} 1 0;min-width:4px;background:{};height:14px"></a>',
             (
-                (chapter.start_time_seconds, minutes_seconds(chapter.start_time_seconds), chapter.title)
-                for chapter in story.chapters.order_by("chapter_number")
+                (
+                    chapter.start_time_seconds,
+                    chapter.title,
+                    minutes_seconds(chapter.start_time_seconds),
+                    round(chapter.duration_seconds / total * 1000),
+                    "#417690" if index % 2 else "#79aec8",
+                )
+                for index, chapter in enumerate(chapters)
+            ),
+        )
+        listing = format_html_join(
+            "",
+            '<li><a href="#" class="story-seek" data-start="{}">{}</a> {} <span class="help">({})</span></li>',
+            (
+                (
+                    chapter.start_time_seconds,
+                    minutes_seconds(chapter.start_time_seconds),
+                    chapter.title,
+                    minutes_seconds(chapter.duration_seconds),
+                )
+                for chapter in chapters
             ),
         )
         return format_html(
-            '<audio id="story-player" controls preload="metadata" src="{}"></audio>'
-            '<ol style="margin-top:.5em;padding-left:1.2em">{}</ol>',
+            '<audio id="story-player" controls preload="metadata" src="{}" style="width:100%;max-width:640px">'
+            "</audio>"
+            '<div class="story-timeline" aria-label="Chapters" '
+            'style="display:flex;gap:2px;max-width:640px;margin:6px 0">{}</div>'
+            '<ol style="margin-top:.5em;padding-left:1.2em">{}</ol>'
+            "<script>document.addEventListener('click', function (event) {{"
+            "  var link = event.target.closest('.story-seek'); if (!link) return; event.preventDefault();"
+            "  var player = document.getElementById('story-player');"
+            "  player.currentTime = parseFloat(link.dataset.start); player.play();"
+            "}});</script>",
             source,
-            chapters,
+            timeline,
+            listing,
         )
 
     @admin.action(description="Retry selected failed stories")
