@@ -9,7 +9,7 @@ from catalog import selectors
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from catalog.services import BOOK_WRITABLE_FIELDS
-from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
+from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, two_lines
 from favorites.selectors import annotate_favorite_count
 
 
@@ -97,16 +97,8 @@ def _cover(book: Book, *, height: int) -> str:
 @admin.register(Book)
 class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = BookAdminForm
-    list_display = [
-        "cover_thumbnail",
-        "title",
-        "author",
-        "publication_year",
-        "isbn",
-        "average_rating",
-        "total_reviews",
-    ]
-    list_display_links = ["title"]
+    list_display = ["cover_thumbnail", "book", "year", "isbn", "rating"]
+    list_display_links = ["book"]
     list_filter = [GenreListFilter, CenturyListFilter, "language_code"]
     search_fields = ["title"]  # replaced by full-text search below
     search_help_text = (
@@ -179,6 +171,20 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
             ((star, round(200 * count / widest), f"{count:,}") for star, count in reversed(counts.items())),
         )
         return format_html('<div aria-label="Ratings by star">{}</div>', rows)
+
+    @admin.display(description="book", ordering="title")
+    def book(self, obj: Book) -> str:
+        return two_lines(obj.title, obj.author or "—")
+
+    @admin.display(description="year", ordering="publication_year")
+    def year(self, obj: Book) -> str:
+        return "—" if obj.publication_year is None else str(obj.publication_year)
+
+    @admin.display(description="rating", ordering="average_rating")
+    def rating(self, obj: Book) -> str:
+        return format_html(
+            "{} ★ <span class='help'>({} reviews)</span>", obj.average_rating, obj.total_reviews
+        )
 
     @admin.display(description="Cover")
     def cover_thumbnail(self, obj: Book) -> str:

@@ -15,7 +15,13 @@ from collections_app import services
 from collections_app.models import Collection, CollectionGroup, GroupBook
 from collections_app.selectors import annotate_counts
 from collections_app.widgets import OrderedBooksField
-from config.forms import SafeAutocompleteSelectMultiple, SafeFormsAdminMixin, ServiceErrorsAdminMixin
+from config.forms import (
+    SafeAutocompleteSelectMultiple,
+    SafeFormsAdminMixin,
+    ServiceErrorsAdminMixin,
+    short_date,
+    two_lines,
+)
 
 
 def _book_picker(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
@@ -114,7 +120,8 @@ class HoldsBookFilter(admin.SimpleListFilter):
 class CollectionAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = CollectionAdminForm
     inlines = [GroupInline]
-    list_display = ["name", "created_by", "visibility", "group_count", "book_count", "created_at"]
+    list_display = ["collection", "visibility", "group_count", "book_count", "created_on"]
+    list_display_links = ["collection"]
     list_filter = ["visibility", HoldsBookFilter]
     search_fields = ["name", "created_by__email"]
     autocomplete_fields = ["created_by"]
@@ -123,6 +130,14 @@ class CollectionAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelA
 
     def get_queryset(self, request):
         return annotate_counts(super().get_queryset(request))
+
+    @admin.display(description="collection", ordering="name")
+    def collection(self, obj: Collection) -> str:
+        return two_lines(obj.name, f"by {obj.created_by.email}" if obj.created_by else "site-curated")
+
+    @admin.display(description="created", ordering="created_at")
+    def created_on(self, obj: Collection) -> str:
+        return short_date(obj.created_at)
 
     @admin.display(description="groups", ordering="group_count")
     def group_count(self, obj) -> int:

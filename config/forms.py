@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from config.errors import ConflictError, QuotaExceededError
 from config.parsers import TOO_DEEP, json_problem
@@ -100,8 +103,8 @@ class ServiceErrorsAdminMixin:
             request._service_error = error  # the second pass shows it instead of saving
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         error = getattr(request, "_service_error", None)
         if error is None:
             return form
@@ -114,3 +117,19 @@ class ServiceErrorsAdminMixin:
                 return cleaned
 
         return RefusedByService
+
+
+def two_lines(first: str, second: str) -> str:
+    """A changelist cell of two clipped lines (the whole text in each tooltip), so that wide text does
+    not push the other columns off a 1,280 px screen."""
+    return format_html(
+        '<span class="folio-clip" title="{}">{}</span><br><span class="folio-clip help" title="{}">{}</span>',
+        first,
+        first,
+        second,
+        second,
+    )
+
+
+def short_date(moment) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT") if moment else "—"

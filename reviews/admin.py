@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from accounts.models import User
 from catalog.models import Book
-from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
+from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, short_date, two_lines
 from config.paginators import EstimatedCountPaginator
 from reviews import services
 from reviews.models import HIDDEN_REASON_MAX, Review
@@ -77,8 +77,8 @@ class VisibilityFilter(admin.SimpleListFilter):
 @admin.register(Review)
 class ReviewAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ReviewAdminForm
-    list_display = ["book_title", "reader", "stars", "status", "created_at"]
-    list_display_links = ["book_title"]
+    list_display = ["review", "stars", "status", "created_on"]
+    list_display_links = ["review"]
     list_filter = [VisibilityFilter, "rating", "created_at"]
     search_fields = ["book__title", "user__email"]
     autocomplete_fields = ["user", "book"]
@@ -105,13 +105,13 @@ class ReviewAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin
         # A review being added has no dates yet, and is hidden (if at all) from its own page afterwards.
         return self.fieldsets if obj is not None else self.fieldsets[:1]
 
-    @admin.display(description="book", ordering="book__title")
-    def book_title(self, obj: Review) -> str:
-        return format_html('<span class="folio-clip" title="{}">{}</span>', obj.book.title, obj.book.title)
+    @admin.display(description="review", ordering="book__title")
+    def review(self, obj: Review) -> str:
+        return two_lines(obj.book.title, f"by {obj.user.email}")
 
-    @admin.display(description="reader", ordering="user__email")
-    def reader(self, obj: Review) -> str:
-        return format_html('<span class="folio-clip" title="{}">{}</span>', obj.user.email, obj.user.email)
+    @admin.display(description="date", ordering="created_at")
+    def created_on(self, obj: Review) -> str:
+        return short_date(obj.created_at)
 
     @admin.display(description="rating", ordering="rating")
     def stars(self, obj: Review) -> str:
@@ -121,11 +121,7 @@ class ReviewAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin
     def status(self, obj: Review) -> str:
         if obj.hidden_at is None:
             return "visible"
-        return format_html(
-            '<span class="folio-clip" title="{}"><strong>hidden</strong>: {}</span>',
-            obj.hidden_reason,
-            obj.hidden_reason,
-        )
+        return format_html('<strong title="{}">hidden</strong>', obj.hidden_reason)
 
     def get_search_results(self, request, queryset, search_term):
         # Find the matching books and users first (small tables), then their reviews. A narrow term gives

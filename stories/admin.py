@@ -1,5 +1,6 @@
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import Http404
 from django.urls import path, reverse
@@ -48,6 +49,18 @@ class StoryChapterInline(admin.TabularInline):
         return False
 
 
+class StoryAdminForm(forms.ModelForm):
+    title = forms.CharField(
+        required=False,
+        max_length=Story._meta.get_field("title").max_length,
+        help_text="Empty: “The story of” the repository.",
+    )
+
+    class Meta:
+        model = Story
+        fields = ["user", "repository", "intent", "title", "narrative_style", "voice_id"]
+
+
 @admin.register(Story)
 class StoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "user", "repository", "narrative_style", "status", "created_at", "completed_at"]
@@ -68,10 +81,21 @@ class StoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin)
     actions = ["retry"]
     show_full_result_count = False
 
+    form = StoryAdminForm
+    made_from = ["user", "repository", "intent", "narrative_style", "voice_id"]
+
+    def get_fields(self, request, obj=None):
+        # Adding asks only what the story is made from; the pipeline writes the rest.
+        if obj is None:
+            return [*self.made_from[:3], "title", *self.made_from[3:]]
+        return [*self.made_from[:3], "title", *self.made_from[3:], "script_text", *self.readonly_fields]
+
     def get_readonly_fields(self, request, obj=None):
-        # Once generated, a story's reader, sources and voice are what it was made from.
-        made_from = ["user", "repository", "intent", "narrative_style", "voice_id"]
-        return [*made_from, *self.readonly_fields] if obj is not None else self.readonly_fields
+        # Once generated, a story's reader, sources, voice and script are what it was made from.
+        return [*self.made_from, "script_text", *self.readonly_fields] if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         # Through the service: the reader's monthly quota holds and the story is queued for generation.
@@ -210,7 +234,9 @@ class StoryIntentAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.Model
         return ["user", "repository", *self.readonly_fields] if obj is not None else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in services.INTENT_FIELDS}
+        fields = {
+            name: form.cleaned_data[name] for name in form.cleaned_data if name in services.INTENT_FIELDS
+        }
         if change:
             services.intent_update(intent=obj, **fields)
         else:
