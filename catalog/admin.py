@@ -140,6 +140,10 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("search_vector", "author_vector")
 
+    @staticmethod
+    def autocomplete_label(book: Book) -> str:
+        return f"{book.title} — {book.author}"
+
     def get_fieldsets(self, request, obj=None):
         # A book being added has no ratings or timestamps yet: the database fills them in on save.
         return self.fieldsets if obj is not None else self.fieldsets[:2]

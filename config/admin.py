@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -63,10 +64,25 @@ def dashboard() -> dict:
     }
 
 
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete answers labelled by the model admin's ``autocomplete_label`` when it has one (a book
+    as "title — author", since titles repeat), else by ``str()``."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = label(obj)
+        return result
+
+
 class FolioAdminSite(admin.AdminSite):
     site_header = "Folio administration"
     site_title = "Folio administration"
     index_title = "Catalog, readers and stories"
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def index(self, request, extra_context=None):
         return super().index(request, {**(extra_context or {}), "dashboard": dashboard()})

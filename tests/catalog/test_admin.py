@@ -1,6 +1,7 @@
 import pytest
 
 from catalog.models import Book
+from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory, GenreFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,22 @@ def test_genre_autocomplete_answers(admin_client):
     )
     assert response.status_code == 200
     assert response.json()["results"][0]["text"] == "Fantasy"
+
+
+def test_book_and_reader_autocomplete_answer_with_names(admin_client):
+    BookFactory(title="Dune", author="Frank Herbert")
+    BookFactory(title="Dune", author="Brian Herbert")
+    answer = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "reviews", "model_name": "review", "field_name": "book", "term": "dune"},
+    ).json()
+    assert sorted(result["text"] for result in answer["results"]) == ["Dune — Brian Herbert", "Dune — Frank Herbert"]
+    reader = UserFactory(email="reader@example.com")
+    answer = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "reviews", "model_name": "review", "field_name": "user", "term": "reader@"},
+    ).json()
+    assert answer["results"] == [{"id": str(reader.pk), "text": "reader@example.com"}]
 
 
 def _book_form(**fields) -> dict:
