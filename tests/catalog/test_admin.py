@@ -62,7 +62,10 @@ def test_book_and_reader_autocomplete_answer_with_names(admin_client):
         "/admin/autocomplete/",
         {"app_label": "reviews", "model_name": "review", "field_name": "book", "term": "dune"},
     ).json()
-    assert sorted(result["text"] for result in answer["results"]) == ["Dune — Brian Herbert", "Dune — Frank Herbert"]
+    assert sorted(result["text"] for result in answer["results"]) == [
+        "Dune — Brian Herbert",
+        "Dune — Frank Herbert",
+    ]
     reader = UserFactory(email="reader@example.com")
     answer = admin_client.get(
         "/admin/autocomplete/",

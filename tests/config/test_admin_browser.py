@@ -5,10 +5,12 @@ failing save saves its page there too."""
 
 import json
 import re
+import wave
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from accounts import services as account_services
@@ -17,7 +19,8 @@ from catalog.models import Book, Genre
 from collections_app.models import Collection
 from reviews.models import Review
 from stories import services as story_services
-from stories.models import Repository, Story, StoryIntent, StoryStatus
+from stories.media import story_audio_path
+from stories.models import Repository, Story, StoryChapter, StoryIntent, StoryStatus
 from tests.accounts.factories import UserFactory
 from tests.browser import needs_chromium, pick, save, screenshot, sign_in
 from tests.catalog.factories import BookFactory
@@ -275,3 +278,37 @@ def test_the_index_shows_figures_and_the_chart(curator):
     figures = page.locator(".folio-figure").all_inner_texts()
     assert any(re.fullmatch(r"4\s+books", text) for text in figures), figures
     assert page.locator(".folio-chart span").count() == 30
+
+
+def test_a_storys_player_timeline_and_chapters_seek_the_audio(curator, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    story = StoryFactory(title="How the shop works")
+    audio = story_audio_path(story.pk)
+    audio.parent.mkdir(parents=True)
+    with wave.open(str(audio), "wb") as sound:  # 90 seconds of real (silent) audio
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(bytes(2 * 8000 * 90))
+    Story.objects.filter(pk=story.pk).update(
+        audio_url=reverse("story-audio", kwargs={"pk": story.pk}), duration_seconds=90
+    )
+    for number, (title, start, length) in enumerate(
+        [("Introduction", 0, 20.5), ("The payments module", 20.5, 52.16), ("Wrap-up", 72.66, 17.34)], 1
+    ):
+        StoryChapter.objects.create(
+            story=story,
+            chapter_number=number,
+            title=title,
+            script_segment="…",
+            start_time_seconds=start,
+            duration_seconds=length,
+        )
+    page = curator(f"/admin/stories/story/{story.pk}/change/", "story-player")
+    assert page.locator(".story-timeline a").count() == 3
+    assert page.locator("ol li", has_text="The payments module").inner_text().startswith("0:20")
+    page.wait_for_function("document.getElementById('story-player').readyState >= 1")  # metadata loaded
+    page.locator(".story-timeline a").nth(2).click()
+    assert page.evaluate("document.getElementById('story-player').currentTime") >= 72.5
+    page.locator(".field-play a").first.click()  # the chapter list's first "play"
+    assert page.evaluate("document.getElementById('story-player').currentTime") < 5
