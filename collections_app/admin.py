@@ -7,6 +7,7 @@ import uuid
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.safestring import mark_safe
 
@@ -182,7 +183,13 @@ class CollectionAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelA
                     services.group_delete(group=group)
                 continue
             if group_form.has_changed():
-                group = self._save_group(collection, group_form, exists)
+                try:
+                    group = self._save_group(collection, group_form, exists)
+                except ValidationError as error:
+                    # Shown above the form (the page is rendered again, nothing saved): the group's
+                    # fields are not the collection's.
+                    name = data.get("name") or group.name
+                    raise ValidationError([f"Group “{name}”: {text}" for text in error.messages]) from error
             # Where the row asked to be: its place (written by the page's up/down buttons, or typed); else
             # where it was, or the end for a new group. On a tie, a row that moved goes first.
             place = data.get("place")

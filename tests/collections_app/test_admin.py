@@ -113,3 +113,78 @@ def test_private_collection_without_owner_is_refused_in_the_form(admin_client):
 
 def _debug_errors(response):
     return [fs.formset.errors for fs in response.context["inline_admin_formsets"]], response.context["errors"]
+
+
+def _collection_form(collection: Collection, groups: list[dict], initial: int) -> dict:
+    data = {
+        "name": collection.name,
+        "description": "",
+        "created_by": "",
+        "visibility": "public",
+        "books": [],
+        **_inline("groups", len(groups), initial),
+    }
+    for index, group in enumerate(groups):
+        data.update({f"groups-{index}-{key}": value for key, value in group.items()})
+    return data
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([{"name": "Classics"}, {"name": "Classics"}], "Please correct the duplicate data for name"),
+        ([{"name": "Other", "place": "-1"}], "greater than or equal to 0"),
+        ([{"name": "Other", "place": "99999999999"}], "less than or equal to 1000000"),
+        ([{"name": "Other", "books": ["not-a-book"]}], "is not a valid UUID"),
+    ],
+    ids=["two-new-groups-same-name", "negative-position", "huge-position", "bad-book-id"],
+)
+def test_bad_group_rows_are_field_messages_and_nothing_is_saved(admin_client, rows, message):
+    collection = Collection.objects.create(name="Shelf", visibility="public")
+    response = admin_client.post(
+        f"/admin/collections_app/collection/{collection.pk}/change/", _collection_form(collection, rows, 0)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not CollectionGroup.objects.filter(collection=collection).exists()
+
+
+def test_renaming_a_group_to_a_taken_name_is_a_field_message(admin_client):
+    from collections_app import services
+
+    collection = Collection.objects.create(name="Shelf", visibility="public")
+    first = services.group_create(collection=collection, name="First")
+    second = services.group_create(collection=collection, name="Second")
+    rows = [
+        {"id": str(first.pk), "collection": str(collection.pk), "name": "First", "place": "0"},
+        {"id": str(second.pk), "collection": str(collection.pk), "name": "First", "place": "1"},
+    ]
+    response = admin_client.post(
+        f"/admin/collections_app/collection/{collection.pk}/change/", _collection_form(collection, rows, 2)
+    )
+    assert response.status_code == 200
+    assert (
+        "duplicate" in response.content.decode().lower() or "already has a group" in response.content.decode()
+    )
+    assert sorted(CollectionGroup.objects.values_list("name", flat=True)) == ["First", "Second"]
+
+
+def test_swapping_two_group_names_in_one_save_is_refused_whole_with_a_message(admin_client):
+    from collections_app import services
+
+    collection = Collection.objects.create(name="Shelf", visibility="public")
+    first = services.group_create(collection=collection, name="First")
+    second = services.group_create(collection=collection, name="Second")
+    rows = [
+        {"id": str(first.pk), "collection": str(collection.pk), "name": "Second", "place": "0"},
+        {"id": str(second.pk), "collection": str(collection.pk), "name": "First", "place": "1"},
+    ]
+    response = admin_client.post(
+        f"/admin/collections_app/collection/{collection.pk}/change/", _collection_form(collection, rows, 2)
+    )
+    assert response.status_code == 200
+    assert "Group “Second”: This collection already has a group with that name." in response.content.decode()
+    assert list(CollectionGroup.objects.order_by("position").values_list("name", flat=True)) == [
+        "First",
+        "Second",
+    ]
