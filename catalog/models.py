@@ -2,7 +2,7 @@ import uuid
 
 from django.contrib.postgres.functions import RandomUUID
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -43,14 +43,18 @@ def validate_isbn(value: str) -> None:
         raise ValidationError(str(exc)) from exc
 
 
-class BookQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """Web-search syntax ("quotes", -word, or), ranked. The `simple` configuration keeps stop
-        words, so a title made only of them ("There There") is still found."""
-        query = SearchQuery(text, search_type="websearch", config="english") | SearchQuery(
-            text, search_type="websearch", config="simple"
-        )
-        return self.filter(search_vector=query).annotate(search_rank=SearchRank(F("search_vector"), query))
+# Text search configurations that fold accents (``unaccent``) before the usual processing; created by
+# migration 0003. Queries must use the same ones.
+SEARCH_CONFIG_SIMPLE = "folio_simple"
+SEARCH_CONFIG_ENGLISH = "folio_english"
+
+
+class Folded(models.Func):
+    """Lower-case text without accents: ``folio_fold(text)``, an immutable SQL function (so generated
+    columns and indexes may use it) over ``unaccent``."""
+
+    function = "folio_fold"
+    output_field = models.TextField()
 
 
 class Book(models.Model):
@@ -129,12 +133,19 @@ class Book(models.Model):
         db_persist=True,
     )
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", config="simple", weight="A")
-        + SearchVector("title", config="english", weight="A")
-        + SearchVector("author", config="simple", weight="B")
-        + SearchVector("description", config="english", weight="C"),
+        expression=SearchVector("title", config=SEARCH_CONFIG_SIMPLE, weight="A")
+        + SearchVector("title", config=SEARCH_CONFIG_ENGLISH, weight="A")
+        + SearchVector("author", config=SEARCH_CONFIG_SIMPLE, weight="B")
+        + SearchVector("description", config=SEARCH_CONFIG_ENGLISH, weight="C"),
         output_field=SearchVectorField(),
         db_persist=True,
+    )
+    # Folded copies for trigram matching (typos, variant spellings), each with a GIN trigram index.
+    title_folded = models.GeneratedField(
+        expression=Folded("title"), output_field=models.TextField(), db_persist=True
+    )
+    author_folded = models.GeneratedField(
+        expression=Folded("author"), output_field=models.TextField(), db_persist=True
     )
     author_vector = models.GeneratedField(
         expression=SearchVector("author", config="simple"),
@@ -144,8 +155,6 @@ class Book(models.Model):
     genres = models.ManyToManyField(Genre, through="BookGenre", related_name="books", blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
-
-    objects = BookQuerySet.as_manager()
 
     class Meta:
         db_table = "books"
@@ -158,6 +167,8 @@ class Book(models.Model):
             models.Index(fields=["created_at"], name="books_created_at_idx"),
             GinIndex(fields=["search_vector"], name="books_search_vector_idx"),
             GinIndex(fields=["author_vector"], name="books_author_vector_idx"),
+            GinIndex(fields=["title_folded"], opclasses=["gin_trgm_ops"], name="books_title_trgm_idx"),
+            GinIndex(fields=["author_folded"], opclasses=["gin_trgm_ops"], name="books_author_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="catalog_book_title_not_empty"),

