@@ -10,7 +10,6 @@ book gets ratings in proportion to its real ratings count, with stars drawn from
 import argparse
 import csv
 import io
-import random
 from io import StringIO
 
 from _django import ROOT, setup, timed
@@ -25,6 +24,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from catalog.models import Book  # noqa: E402
+from reviews.demo import histogram_rating_lines  # noqa: E402
 
 DATASET = ROOT / "catalog" / "data" / "goodbooks-10k"
 READERS = 53_424
@@ -32,20 +32,9 @@ OUT = ROOT / "var" / "bench" / f"ratings-{args.rows}.csv"
 
 
 def generate() -> None:
-    rng = random.Random(10_000)
-    with (DATASET / "books.csv").open(newline="", encoding="utf-8") as handle:
-        books = list(csv.DictReader(handle))
-    total = sum(int(b["ratings_count"]) for b in books)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["user_id", "book_id", "rating"])
-        for book in books:
-            count = max(1, round(args.rows * int(book["ratings_count"]) / total))
-            weights = [int(book[f"ratings_{star}"]) for star in range(1, 6)]
-            stars = rng.choices(range(1, 6), weights=weights, k=count)
-            for user_id, star in zip(rng.sample(range(1, READERS + 1), count), stars, strict=True):
-                writer.writerow([user_id, book["book_id"], star])
+    lines = histogram_rating_lines(DATASET / "books.csv", rows=args.rows, readers=READERS)
+    OUT.write_text("".join(lines))
 
 
 def reset_reviews() -> None:

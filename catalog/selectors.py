@@ -1,8 +1,30 @@
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+import re
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Ln, NullIf
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
-from catalog.models import Book, Genre
+from catalog.models import SEARCH_CONFIG_ENGLISH, SEARCH_CONFIG_SIMPLE, Book, Folded, Genre
 from favorites.selectors import annotate_favorite_count
 from reviews.selectors import annotate_user_rating
 
@@ -21,8 +43,55 @@ def book_detail_queryset(*, user=None) -> QuerySet[Book]:
     return annotate_favorite_count(book_list(user=user))
 
 
+# Weights of the ranking (see ``book_search``); each signal is between 0 and 1.
+EXACT = 3.0  # the query is the title, the series of a first volume, or the first author
+LIKENESS = 1.5  # trigram similarity of the query to that title, series or author
+WORDS = 1.0  # how much of the query appears, typos allowed, in the title, the author or both
+TEXT_RANK = 1.0  # the weighted full-text rank (title A, author B, description C), scaled to 0–1
+POPULARITY = 1.0  # review count, log-scaled against the best-known candidate: breaks near-ties only
+# In a folded title such as "the hunger games (the hunger games, #1)": the series name and its number.
+SERIES = r"\(([^()]*?),? *#[0-9][^()]*\)$"
+SERIES_NUMBER = r"#([0-9][0-9.-]*)\)$"
+SERIES_SUFFIX = r"\s*\([^()]*\)\s*$"
+OPERATORS = re.compile(r'"|(?:^|\s)-(?=\w)|\bor\b', re.IGNORECASE)
+FALLBACK_WORD_LENGTH = 5  # words this long are also looked up one by one
+FALLBACK_WORDS = 4
+MIN_FUZZY_LENGTH = 3
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text)
+
+
+def _prefix_query(text: str) -> SearchQuery | None:
+    """Every word typed, the last one as a prefix ("mockingb" finds "Mockingbird")."""
+    words = _words(text)
+    if not words or len(words[-1]) < MIN_FUZZY_LENGTH:
+        return None
+    terms = [*words[:-1], f"{words[-1]}:*"]
+    return SearchQuery(" & ".join(terms), search_type="raw", config=SEARCH_CONFIG_SIMPLE)
+
+
+def _text(function: str, *arguments) -> Func:
+    return Func(*arguments, function=function, output_field=TextField())
+
+
+def _is(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+
+
 def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
-    """Full-text search ranked by relevance; an exact ISBN (10 or 13, any spelling) comes first."""
+    """Books matching ``text``, best first, all in PostgreSQL.
+
+    A book is a candidate when the full-text vector matches (web-search syntax: "phrase", -word, or; in
+    both accent-folding configurations, so stop-word titles match), when the words typed match with the
+    last one as a prefix, or when the folded query is trigram-similar to the folded title or author (typos,
+    variant spellings; the GIN trigram indexes find these). Each candidate is scored by what the query
+    most looks like — its title (without a "(Series, #1)" suffix), the series of a first volume, or its
+    first author — plus how much of the query its title and author hold, plus the full-text rank; its
+    popularity against the best-known candidate breaks what is left of a tie. An exact ISBN (10 or 13, any
+    spelling) comes first.
+    """
     text = text.strip()
     if not text:
         return queryset
@@ -30,21 +99,68 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
         isbn = normalize_isbn(text)
     except InvalidIsbn:
         isbn = None
-    query = SearchQuery(text, search_type="websearch", config="english") | SearchQuery(
-        text, search_type="websearch", config="simple"
+    # Web-search operators ("a phrase", -word, or) ask for exactly what they say: the full-text match is
+    # then required. Plain words may also match through typos, prefixes and trigram likeness.
+    strict = bool(OPERATORS.search(text))
+    plain = " ".join(_words(OPERATORS.sub(" ", text)))
+    if not plain and not isbn:
+        # Punctuation alone asks for nothing (annotated like a search, for callers that read the rank).
+        return queryset.none().annotate(
+            isbn_match=Value(0, output_field=IntegerField()),
+            search_rank=Value(0.0, output_field=FloatField()),
+        )
+    # One or two letters make no trigram and prefix nearly every word: they match whole words only.
+    fuzzy = not strict and len(plain) >= MIN_FUZZY_LENGTH
+    typed = Folded(Value(plain))
+    words = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG_ENGLISH) | SearchQuery(
+        text, search_type="websearch", config=SEARCH_CONFIG_SIMPLE
     )
-    matches = Q(search_vector=query)
+    prefix = _prefix_query(plain) if fuzzy else None
+    text_query = words | prefix if prefix is not None else words
+    # Each way of matching is its own subquery, planned on its own index: OR-ed together in one scan, the
+    # planner would test the costly trigram operators on every row once the full-text side looks broad.
+    matches = Q(pk__in=Book.objects.filter(search_vector=text_query).values("pk"))
+    if fuzzy:
+        alike = Q(title_folded__trigram_word_similar=typed) | Q(author_folded__trigram_word_similar=typed)
+        # A long word may be right while the rest is misspelt ("tolkein hobbit").
+        for word in [word for word in _words(plain) if len(word) >= FALLBACK_WORD_LENGTH][:FALLBACK_WORDS]:
+            folded_word = Folded(Value(word))
+            alike |= Q(title_folded__trigram_word_similar=folded_word)
+            alike |= Q(author_folded__trigram_word_similar=folded_word)
+        matches |= Q(pk__in=Book.objects.filter(alike).values("pk"))
     if isbn:
         matches |= Q(isbn=isbn)
-    return (
-        queryset.filter(matches)
-        .annotate(
-            isbn_match=Case(When(isbn=isbn, then=Value(1)), default=Value(0), output_field=IntegerField())
-            if isbn
-            else Value(0, output_field=IntegerField()),
-            search_rank=SearchRank(F("search_vector"), query),
-        )
-        .order_by("-isbn_match", "-search_rank", "-total_reviews", "id")
+    candidates = queryset.filter(matches).alias(
+        base_title=_text("regexp_replace", F("title_folded"), Value(SERIES_SUFFIX), Value("")),
+        series=_text("substring", F("title_folded"), Value(SERIES)),
+        series_number=_text("substring", F("title_folded"), Value(SERIES_NUMBER)),
+        first_author=_text("split_part", F("author_folded"), Value(","), Value(1)),
+    )
+    looks_like = Greatest(
+        Value(EXACT) * _is(Q(base_title=typed) | Q(title_folded=typed))
+        + Value(LIKENESS) * TrigramSimilarity("base_title", typed),
+        Value(EXACT) * _is(Q(series=typed, series_number="1"))
+        + Value(LIKENESS) * Coalesce(TrigramSimilarity("series", typed), Value(0.0)),
+        Value(EXACT) * _is(Q(first_author=typed))
+        + Value(LIKENESS) * TrigramSimilarity("first_author", typed),
+    )
+    holds = Greatest(
+        TrigramWordSimilarity(typed, "title_folded"),
+        TrigramWordSimilarity(typed, "author_folded"),
+        TrigramWordSimilarity(typed, _text("concat_ws", Value(" "), F("title_folded"), F("author_folded"))),
+    )
+    rank = SearchRank(F("search_vector"), text_query, normalization=32)  # rank / (rank + 1)
+    known = Ln(F("total_reviews") + Value(1.0))
+    best_known = Window(Max(known))
+    popularity = Coalesce(known / NullIf(best_known, Value(0.0)), Value(0.0))
+    score = looks_like + Value(WORDS) * holds + Value(TEXT_RANK) * rank + Value(POPULARITY) * popularity
+    isbn_match = (
+        Case(When(isbn=isbn, then=Value(1)), default=Value(0), output_field=IntegerField())
+        if isbn
+        else Value(0, output_field=IntegerField())
+    )
+    return candidates.annotate(isbn_match=isbn_match, search_rank=Cast(score, FloatField())).order_by(
+        "-isbn_match", "-search_rank", "-total_reviews", "id"
     )
 
 
