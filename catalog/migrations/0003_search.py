@@ -91,19 +91,25 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="book",
             index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector"], name="books_search_vector_idx"
+                fields=["search_vector"], fastupdate=False, name="books_search_vector_idx"
             ),
         ),
         migrations.AddIndex(
             model_name="book",
             index=django.contrib.postgres.indexes.GinIndex(
-                fields=["title_folded"], name="books_title_trgm_idx", opclasses=["gin_trgm_ops"]
+                fields=["title_folded"],
+                fastupdate=False,
+                name="books_title_trgm_idx",
+                opclasses=["gin_trgm_ops"],
             ),
         ),
         migrations.AddIndex(
             model_name="book",
             index=django.contrib.postgres.indexes.GinIndex(
-                fields=["author_folded"], name="books_author_trgm_idx", opclasses=["gin_trgm_ops"]
+                fields=["author_folded"],
+                fastupdate=False,
+                name="books_author_trgm_idx",
+                opclasses=["gin_trgm_ops"],
             ),
         ),
     ]
