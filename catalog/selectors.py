@@ -21,7 +21,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Ln, NullIf
+from django.db.models.functions import Cast, Coalesce, Greatest, Ln, NullIf, Power
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import SEARCH_CONFIG_ENGLISH, SEARCH_CONFIG_SIMPLE, Book, Folded, Genre
@@ -141,8 +141,10 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
         + Value(LIKENESS) * TrigramSimilarity("base_title", typed),
         Value(EXACT) * _is(Q(series=typed, series_number="1"))
         + Value(LIKENESS) * Coalesce(TrigramSimilarity("series", typed), Value(0.0)),
+        # Squared: a query that merely shares a word with an author's name ("dragon" and Ann Dragon) must
+        # not outrank a title holding it; a query that is the name scores as before.
         Value(EXACT) * _is(Q(first_author=typed))
-        + Value(LIKENESS) * TrigramSimilarity("first_author", typed),
+        + Value(LIKENESS) * Power(TrigramSimilarity("first_author", typed), Value(2)),
     )
     holds = Greatest(
         TrigramWordSimilarity(typed, "title_folded"),
