@@ -56,7 +56,8 @@ SERIES_SUFFIX = r"\s*\([^()]*\)\s*$"
 OPERATORS = re.compile(r'"|(?:^|\s)-(?=\w)|\bor\b', re.IGNORECASE)
 FALLBACK_WORD_LENGTH = 5  # words this long are also looked up one by one
 FALLBACK_WORDS = 4
-MIN_FUZZY_LENGTH = 3
+MIN_FUZZY_LENGTH = 4
+FULL_TEXT_CANDIDATES = 800
 
 
 def _words(text: str) -> list[str]:
@@ -109,7 +110,7 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
             isbn_match=Value(0, output_field=IntegerField()),
             search_rank=Value(0.0, output_field=FloatField()),
         )
-    # One or two letters make no trigram and prefix nearly every word: they match whole words only.
+    # Up to three letters prefix nearly every word and trigram-match most titles: whole words only.
     fuzzy = not strict and len(plain) >= MIN_FUZZY_LENGTH
     typed = Folded(Value(plain))
     words = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG_ENGLISH) | SearchQuery(
@@ -117,17 +118,21 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
     )
     prefix = _prefix_query(plain) if fuzzy else None
     text_query = words | prefix if prefix is not None else words
-    # Each way of matching is its own subquery, planned on its own index: OR-ed together in one scan, the
-    # planner would test the costly trigram operators on every row once the full-text side looks broad.
-    matches = Q(pk__in=Book.objects.filter(search_vector=text_query).values("pk"))
+    # Each way of matching is its own subquery, planned on its own index. OR-ed together in one scan, the
+    # planner misjudges the trigram operators as cheap and tests them on every row (30 µs each).
+    ways = [Q(search_vector=text_query)]
     if fuzzy:
-        alike = Q(title_folded__trigram_word_similar=typed) | Q(author_folded__trigram_word_similar=typed)
         # A long word may be right while the rest is misspelt ("tolkein hobbit").
-        for word in [word for word in _words(plain) if len(word) >= FALLBACK_WORD_LENGTH][:FALLBACK_WORDS]:
-            folded_word = Folded(Value(word))
-            alike |= Q(title_folded__trigram_word_similar=folded_word)
-            alike |= Q(author_folded__trigram_word_similar=folded_word)
-        matches |= Q(pk__in=Book.objects.filter(alike).values("pk"))
+        long_words = [word for word in _words(plain) if len(word) >= FALLBACK_WORD_LENGTH][:FALLBACK_WORDS]
+        for looked_up in [typed, *(Folded(Value(word)) for word in long_words)]:
+            ways.append(Q(title_folded__trigram_word_similar=looked_up))
+            ways.append(Q(author_folded__trigram_word_similar=looked_up))
+    # A word in thousands of books ("the") would have all of them scored: the best-known ones will do.
+    # (Only here: ordered by popularity, a trigram way would be tested row by row down that index.)
+    full_text = Book.objects.filter(ways[0]).order_by("-total_reviews").values("pk")[:FULL_TEXT_CANDIDATES]
+    matches = Q(pk__in=full_text)
+    for way in ways[1:]:
+        matches |= Q(pk__in=Book.objects.filter(way).values("pk"))
     if isbn:
         matches |= Q(isbn=isbn)
     candidates = queryset.filter(matches).alias(
