@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from catalog.api.filters import SEARCH_MAX_LENGTH
 from catalog.models import Book, Genre
 from config.serializers import StrictModelSerializer, StrictSerializer
 
@@ -17,6 +18,22 @@ class GenreBriefSerializer(serializers.ModelSerializer):
         model = Genre
         fields = ["name", "slug"]
         read_only_fields = fields
+
+
+class BookSuggestionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    author = serializers.CharField(read_only=True)
+    publication_year = serializers.IntegerField(read_only=True, allow_null=True)
+
+
+class BookSuggestQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=SEARCH_MAX_LENGTH,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="What the reader has typed so far (a prefix of the last word is enough; typos are forgiven).",
+    )
 
 
 class BookListSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalog import selectors, services
@@ -9,6 +10,8 @@ from catalog.api.permissions import IsStaffOrReadOnly
 from catalog.api.serializers import (
     BookDetailSerializer,
     BookListSerializer,
+    BookSuggestionSerializer,
+    BookSuggestQuerySerializer,
     BookWriteSerializer,
     GenreSerializer,
 )
@@ -48,6 +51,18 @@ class BookViewSet(viewsets.ModelViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         context = {**self.get_serializer_context(), **self._favorites_context(page)}
         return self.get_paginated_response(BookListSerializer(page, many=True, context=context).data)
+
+    @extend_schema(
+        parameters=[BookSuggestQuerySerializer],
+        responses={200: BookSuggestionSerializer(many=True)},
+        description="Search-as-you-type: at most ten books for what is typed so far, ranked like the search.",
+    )
+    @action(detail=False, methods=["get"], url_path="suggest", filter_backends=[], pagination_class=None)
+    def suggest(self, request):
+        query = BookSuggestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        books = selectors.book_suggest(text=query.validated_data["q"])
+        return Response(BookSuggestionSerializer(books, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         return self._detail_response(self.get_object())
