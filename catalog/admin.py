@@ -157,6 +157,7 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
         count = getattr(obj, "favorite_count", None)
         return "—" if count is None else f"{count} reader(s)"
 
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False

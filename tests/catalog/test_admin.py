@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from catalog.models import Book
@@ -137,3 +139,12 @@ def test_the_book_page_draws_the_stars_and_links_to_the_books_reviews_and_collec
     assert admin_client.get("/admin/collections_app/collection/?book=not-a-uuid").status_code == 200
     listing = admin_client.get("/admin/catalog/book/").content.decode()
     assert 'alt="Cover of Dune"' in listing
+
+
+def test_the_admin_search_lists_the_best_match_first(admin_client):
+    for title in ["It Ends with Us", "It Starts with Us", "Catch Me If You Can"]:
+        BookFactory(title=title, author="Someone")
+    BookFactory(title="It", author="Stephen King")
+    page = admin_client.get("/admin/catalog/book/", {"q": "it"}).content.decode()
+    rows = re.findall(r'class="folio-clip" title="([^"]+)"', page)
+    assert rows[0] == "It", rows
