@@ -115,7 +115,7 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
             "Ratings (maintained from reviews, read-only)",
             {
                 "fields": [
-                    "average_rating",
+                    "average",
                     "total_reviews",
                     "rating_histogram",
                     "favorite_count",
@@ -129,7 +129,7 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
         "cover",
         "related_links",
         "favorite_count",
-        "average_rating",
+        "average",
         "total_reviews",
         "rating_histogram",
         "source_book_id",
@@ -156,7 +156,6 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     def favorite_count(self, obj: Book) -> str:
         count = getattr(obj, "favorite_count", None)
         return "—" if count is None else f"{count} reader(s)"
-
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -185,11 +184,17 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     def year(self, obj: Book) -> str:
         return "—" if obj.publication_year is None else str(obj.publication_year)
 
-    @admin.display(description="rating", ordering="average_rating")
+    @admin.display(description="rating", ordering="weighted_rating")
     def rating(self, obj: Book) -> str:
+        if not obj.total_reviews:
+            return "—"
         return format_html(
             "{} ★ <span class='help'>({} reviews)</span>", obj.average_rating, obj.total_reviews
         )
+
+    @admin.display(description="Average rating")
+    def average(self, obj: Book) -> str:
+        return f"{obj.average_rating} ★" if obj.total_reviews else "—"
 
     @admin.display(description="Cover")
     def cover_thumbnail(self, obj: Book) -> str:

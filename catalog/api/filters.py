@@ -7,7 +7,8 @@ from catalog.models import Book
 from catalog.selectors import book_filter_by_author, book_search
 
 ORDERINGS = {
-    "-average_rating": ("-average_rating", "-total_reviews", "id"),
+    # By the weighted (Bayesian) average, so a single 5★ review does not lead (see Book.weighted_rating).
+    "-average_rating": ("-weighted_rating", "id"),
     "-total_reviews": ("-total_reviews", "id"),
     "title": ("title", "id"),
     "-publication_year": ("-publication_year", "id"),
@@ -76,7 +77,8 @@ class BookFilter(django_filters.FilterSet):
     ordering = django_filters.ChoiceFilter(
         method="filter_ordering",
         choices=[(key, key) for key in ORDERINGS],
-        help_text="Default: relevance when searching, else title.",
+        help_text="Default: relevance when searching, else title. `-average_rating` orders by an average "
+        "weighted towards 3★ by ten imaginary reviews, so one 5★ review does not lead.",
     )
 
     class Meta:

@@ -20,6 +20,24 @@ class GenreBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AverageRatingField(serializers.DecimalField):
+    """The stored average, or null for a book nobody has rated (the column keeps the specification's 0.00,
+    which would read as "rated zero")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=3,
+            decimal_places=2,
+            read_only=True,
+            allow_null=True,
+            help_text="Null when the book has no reviews.",
+            **kwargs,
+        )
+
+    def get_attribute(self, instance):
+        return instance.average_rating if instance.total_reviews else None
+
+
 class BookSuggestionSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     title = serializers.CharField(read_only=True)
@@ -39,7 +57,7 @@ class BookSuggestQuerySerializer(serializers.Serializer):
 class BookListSerializer(serializers.ModelSerializer):
     cover_image_url = serializers.CharField(read_only=True, help_text="An image URL, or empty when unknown.")
     genres = GenreBriefSerializer(many=True, read_only=True)
-    average_rating = serializers.DecimalField(max_digits=3, decimal_places=2, read_only=True)
+    average_rating = AverageRatingField()
     total_reviews = serializers.IntegerField(read_only=True)
     my_rating = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="The caller's own stars for this book; null if none."

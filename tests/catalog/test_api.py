@@ -213,3 +213,25 @@ def test_genre_crud_by_staff(staff_client, api_client):
     )
     assert staff_client.delete("/api/v1/genres/science-fiction/").status_code == 204
     assert not Genre.objects.exists()
+
+
+def test_an_unrated_book_has_no_average_and_one_rave_does_not_lead(api_client):
+    unrated = BookFactory(title="Unrated")
+    one_rave = BookFactory(title="One rave")
+    loved = BookFactory(title="Loved by many")
+    Book.objects.filter(pk=one_rave.pk).update(rating_5_count=1)
+    Book.objects.filter(pk=loved.pk).update(rating_4_count=400, rating_5_count=600)
+    body = api_client.get(f"/api/v1/books/{unrated.pk}/").json()
+    assert (body["average_rating"], body["total_reviews"]) == (None, 0)
+    assert api_client.get(f"/api/v1/books/{one_rave.pk}/").json()["average_rating"] == "5.00"
+    ordered = api_client.get("/api/v1/books/", {"ordering": "-average_rating"}).json()["results"]
+    assert [book["title"] for book in ordered] == ["Loved by many", "One rave", "Unrated"]
+
+
+def test_ordering_by_rating_reads_its_index():
+    BookFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {Book.objects.order_by('-weighted_rating', 'id')[:20].query}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "books_weighted_rating_idx" in plan, plan
