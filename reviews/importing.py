@@ -139,6 +139,20 @@ def ratings_import(
     return report
 
 
+# Readers known only by a number get a plausible display name (reviews show "First L."), the same one on
+# every import.
+FIRST_NAMES = [
+    "Ada", "Ben", "Chloé", "Dmitri", "Elena", "Farah", "Gabriel", "Hana", "Ibrahim", "Jonas", "Keiko", "Liam",
+    "Maya", "Nikolai", "Olivia", "Pablo", "Quinn", "Rosa", "Samuel", "Tomás", "Uma", "Victor", "Wen", "Yusuf",
+    "Zoë", "Amara", "Björn", "Carmen", "Dev", "Esther", "Felix", "Greta", "Hugo", "Iris", "Jamal", "Klara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Adams", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Hughes", "Ivanova", "Jensen", "Kowalski",
+    "Lambert", "Moreau", "Nakamura", "Okafor", "Petrov", "Quintero", "Rossi", "Silva", "Tanaka", "Ueda", "Varga",
+    "Walsh", "Xu", "Yilmaz", "Zimmermann",
+]  # fmt: skip
+
+
 def _ensure_reader_accounts(cursor, source_users: set[int]) -> int:
     """Accounts ``reader<id>@example.invalid`` with unusable passwords, created in one statement."""
     if not source_users:
@@ -148,11 +162,21 @@ def _ensure_reader_accounts(cursor, source_users: set[int]) -> int:
         copy.write("".join(f"{uid}\n" for uid in source_users))
     cursor.execute(
         """
-        INSERT INTO users (email, password)
-        SELECT replace(%s, '{}', source_user_id::text), %s FROM ratings_source_users
+        INSERT INTO users (email, password, first_name, last_name)
+        SELECT replace(%s, '{}', source_user_id::text), %s,
+               (%s::text[])[1 + source_user_id %% %s], (%s::text[])[1 + (source_user_id / %s) %% %s]
+        FROM ratings_source_users
         ON CONFLICT DO NOTHING
         """,
-        [READER_EMAIL, make_password(None)],
+        [
+            READER_EMAIL,
+            make_password(None),
+            FIRST_NAMES,
+            len(FIRST_NAMES),
+            LAST_NAMES,
+            len(FIRST_NAMES),
+            len(LAST_NAMES),
+        ],
     )
     return cursor.rowcount
 

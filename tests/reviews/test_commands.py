@@ -45,6 +45,8 @@ def test_import_ratings_creates_readers_and_reviews_idempotently(tmp_path):
     assert "line 8: rejected: user_id “x”" in err
     reader = User.objects.get(email="reader8@example.invalid")
     assert not reader.has_usable_password()
+    assert (reader.first_name, reader.last_name) == ("Ibrahim", "Adams")  # a display name, not a number
+    assert User.objects.get(email="reader7@example.invalid").first_name == "Hana"
     assert Review.objects.get(user=reader).rating == 2  # the later line wins
     assert_aggregates_exact()
     out, _ = _import_ratings(path)
