@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_ratings.py
 	$(BIN)/python bench/admin_pages.py
 	$(BIN)/python bench/rate_limits.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) var
