@@ -9,6 +9,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     F,
     FloatField,
     Func,
@@ -26,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Ln, NullIf, Pow
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import SEARCH_CONFIG_ENGLISH, SEARCH_CONFIG_SIMPLE, Book, Folded, Genre
+from config.pagination import ROW_COUNT
 from favorites.selectors import annotate_favorite_count
 from reviews.selectors import annotate_user_rating
 
@@ -119,23 +121,22 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
     )
     prefix = _prefix_query(plain) if fuzzy else None
     text_query = words | prefix if prefix is not None else words
-    # Each way of matching is its own subquery, planned on its own index. OR-ed together in one scan, the
-    # planner misjudges the trigram operators as cheap and tests them on every row (30 µs each).
-    ways = [Q(search_vector=text_query)]
+    # Each way of matching is its own arm of one UNION, planned on its own index. OR-ed together in one
+    # scan, the planner misjudges the trigram operators as cheap and tests them on every row (30 µs each).
+    # A word in thousands of books ("the") would have all of them scored: the best-known ones will do
+    # (only the full-text arm is so ordered; a trigram arm would be tested row by row down that index).
+    full_text = Book.objects.filter(search_vector=text_query).order_by("-total_reviews")
+    arms = [full_text.values("pk")[:FULL_TEXT_CANDIDATES]]
     if fuzzy:
         # A long word may be right while the rest is misspelt ("tolkein hobbit").
         long_words = [word for word in _words(plain) if len(word) >= FALLBACK_WORD_LENGTH][:FALLBACK_WORDS]
         for looked_up in [typed, *(Folded(Value(word)) for word in long_words)]:
-            ways.append(Q(title_folded__trigram_word_similar=looked_up))
-            ways.append(Q(author_folded__trigram_word_similar=looked_up))
-    # A word in thousands of books ("the") would have all of them scored: the best-known ones will do.
-    # (Only here: ordered by popularity, a trigram way would be tested row by row down that index.)
-    full_text = Book.objects.filter(ways[0]).order_by("-total_reviews").values("pk")[:FULL_TEXT_CANDIDATES]
-    matches = Q(pk__in=full_text)
-    for way in ways[1:]:
-        matches |= Q(pk__in=Book.objects.filter(way).values("pk"))
+            for field in ("title_folded", "author_folded"):
+                found = Book.objects.filter(**{f"{field}__trigram_word_similar": looked_up})
+                arms.append(found.order_by().values("pk"))
     if isbn:
-        matches |= Q(isbn=isbn)
+        arms.append(Book.objects.filter(isbn=isbn).order_by().values("pk"))
+    matches = Q(pk__in=arms[0].union(*arms[1:]))
     candidates = queryset.filter(matches).alias(
         base_title=_text("regexp_replace", F("title_folded"), Value(SERIES_SUFFIX), Value("")),
         series=_text("substring", F("title_folded"), Value(SERIES)),
@@ -152,10 +153,10 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
         Value(EXACT) * _is(Q(first_author=typed))
         + Value(LIKENESS) * Power(TrigramSimilarity("first_author", typed), Value(2)),
     )
-    holds = Greatest(
-        TrigramWordSimilarity(typed, "title_folded"),
-        TrigramWordSimilarity(typed, "author_folded"),
-        TrigramWordSimilarity(typed, _text("concat_ws", Value(" "), F("title_folded"), F("author_folded"))),
+    # How much of the query the title and author hold together ("orwell 1984"); at least as much as either
+    # holds alone, since the best-matching stretch may lie within one of them.
+    holds = TrigramWordSimilarity(
+        typed, _text("concat_ws", Value(" "), F("title_folded"), F("author_folded"))
     )
     rank = SearchRank(F("search_vector"), text_query, normalization=32)  # rank / (rank + 1)
     known = Ln(F("total_reviews") + Value(1.0))
@@ -167,9 +168,11 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
         if isbn
         else Value(0, output_field=IntegerField())
     )
-    return candidates.annotate(isbn_match=isbn_match, search_rank=Cast(score, FloatField())).order_by(
-        "-isbn_match", "-search_rank", "-total_reviews", "id"
-    )
+    return candidates.annotate(
+        isbn_match=isbn_match,
+        search_rank=Cast(score, FloatField()),
+        **{ROW_COUNT: Window(Count("pk"))},  # one query for a page and the count (CountInRowPaginator)
+    ).order_by("-isbn_match", "-search_rank", "-total_reviews", "id")
 
 
 SUGGESTIONS = 10

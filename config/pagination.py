@@ -4,6 +4,7 @@ import json
 import uuid
 from datetime import datetime
 
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.dateparse import parse_datetime
@@ -11,6 +12,34 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+ROW_COUNT = "rows_in_all_pages"
+
+
+class CountInRowPaginator(Paginator):
+    """Django's paginator, with one query instead of two when the queryset annotates ``ROW_COUNT`` (a
+    ``count(*) OVER ()``): the count is read from the page's own rows. A costly query (a ranked search)
+    then runs once; a page past the end, having no rows, falls back to a count."""
+
+    def page(self, number):
+        if ROW_COUNT not in self.object_list.query.annotations:
+            return super().page(number)
+        number = self.validate_number_without_count(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if rows:
+            self.__dict__["count"] = getattr(rows[0], ROW_COUNT)
+        self.validate_number(number)  # past the end: EmptyPage, from the fallback count
+        return self._get_page(rows, number, self)
+
+    def validate_number_without_count(self, number) -> int:
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -23,6 +52,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = CountInRowPaginator
 
     def get_page_size(self, request) -> int:
         return page_size_from(request, self.page_size_query_param, self.page_size, self.max_page_size)

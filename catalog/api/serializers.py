@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.filters import SEARCH_MAX_LENGTH
@@ -104,6 +105,14 @@ class BookDetailSerializer(BookListSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {"type": "string", "format": "uri", "maxLength": 1000, "pattern": r"^(|(https?|ftps?)://\S+)$"}
+)
+class WebURLField(serializers.URLField):
+    """An http(s) or ftp(s) URL, as Django's validator accepts (the schema's ``uri`` alone would also allow
+    ``mailto:`` or ``urn:``), or empty."""
+
+
 class BookWriteSerializer(StrictSerializer):
     """Field shapes only; ISBN normalisation and uniqueness are checked by the service."""
 
@@ -111,7 +120,7 @@ class BookWriteSerializer(StrictSerializer):
     author = serializers.CharField(max_length=300)
     isbn = serializers.CharField(max_length=32, required=False, allow_blank=True, allow_null=True)
     description = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
-    cover_image_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
+    cover_image_url = WebURLField(max_length=1000, required=False, allow_blank=True)
     publication_date = serializers.DateField(required=False, allow_null=True)
     publication_year = serializers.IntegerField(
         min_value=-5000, max_value=2100, required=False, allow_null=True
