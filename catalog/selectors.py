@@ -3,8 +3,6 @@ import re
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    TrigramSimilarity,
-    TrigramWordSimilarity,
 )
 from django.db import connection
 from django.db.models import (
@@ -18,12 +16,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    TextField,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Ln, NullIf, Power
+from django.db.models.functions import Cast, Coalesce, Ln, NullIf
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import SEARCH_CONFIG_ENGLISH, SEARCH_CONFIG_SIMPLE, Book, Folded, Genre
@@ -46,16 +43,10 @@ def book_detail_queryset(*, user=None) -> QuerySet[Book]:
     return annotate_favorite_count(book_list(user=user))
 
 
-# Weights of the ranking (see ``book_search``); each signal is between 0 and 1.
-EXACT = 3.0  # the query is the title, the series of a first volume, or the first author
-LIKENESS = 1.5  # trigram similarity of the query to that title, series or author
-WORDS = 1.0  # how much of the query appears, typos allowed, in the title, the author or both
+# Weights of the ranking beside the match score (``folio_match_score``, migration 0005: 3 for an exact title,
+# series or author, up to 1.5 for likeness, up to 1 for how much of the query the book holds).
 TEXT_RANK = 1.0  # the weighted full-text rank (title A, author B, description C), scaled to 0–1
 POPULARITY = 1.0  # review count, log-scaled against the best-known candidate: breaks near-ties only
-# In a folded title such as "the hunger games (the hunger games, #1)": the series name and its number.
-SERIES = r"\(([^()]*?),? *#[0-9][^()]*\)$"
-SERIES_NUMBER = r"#([0-9][0-9.-]*)\)$"
-SERIES_SUFFIX = r"\s*\([^()]*\)\s*$"
 OPERATORS = re.compile(r'"|(?:^|\s)-(?=\w)|\bor\b', re.IGNORECASE)
 FALLBACK_WORD_LENGTH = 5  # words this long are also looked up one by one
 FALLBACK_WORDS = 4
@@ -76,12 +67,11 @@ def _prefix_query(text: str) -> SearchQuery | None:
     return SearchQuery(" & ".join(terms), search_type="raw", config=SEARCH_CONFIG_SIMPLE)
 
 
-def _text(function: str, *arguments) -> Func:
-    return Func(*arguments, function=function, output_field=TextField())
+class MatchScore(Func):
+    """``folio_match_score(title_folded, author_folded, typed)``: how well a book matches (migration 0005)."""
 
-
-def _is(condition: Q) -> Case:
-    return Case(When(condition, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+    function = "folio_match_score"
+    output_field = FloatField()
 
 
 def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
@@ -137,49 +127,33 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
     if isbn:
         arms.append(Book.objects.filter(isbn=isbn).order_by().values("pk"))
     matches = Q(pk__in=arms[0].union(*arms[1:]))
-    candidates = queryset.filter(matches).alias(
-        base_title=_text("regexp_replace", F("title_folded"), Value(SERIES_SUFFIX), Value("")),
-        series=_text("substring", F("title_folded"), Value(SERIES)),
-        series_number=_text("substring", F("title_folded"), Value(SERIES_NUMBER)),
-        first_author=_text("split_part", F("author_folded"), Value(","), Value(1)),
-    )
-    looks_like = Greatest(
-        Value(EXACT) * _is(Q(base_title=typed) | Q(title_folded=typed))
-        + Value(LIKENESS) * TrigramSimilarity("base_title", typed),
-        Value(EXACT) * _is(Q(series=typed, series_number="1"))
-        + Value(LIKENESS) * Coalesce(TrigramSimilarity("series", typed), Value(0.0)),
-        # Squared: a query that merely shares a word with an author's name ("dragon" and Ann Dragon) must
-        # not outrank a title holding it; a query that is the name scores as before.
-        Value(EXACT) * _is(Q(first_author=typed))
-        + Value(LIKENESS) * Power(TrigramSimilarity("first_author", typed), Value(2)),
-    )
-    # How much of the query the title and author hold together ("orwell 1984"); at least as much as either
-    # holds alone, since the best-matching stretch may lie within one of them.
-    holds = TrigramWordSimilarity(
-        typed, _text("concat_ws", Value(" "), F("title_folded"), F("author_folded"))
-    )
+    looks_like = MatchScore(F("title_folded"), F("author_folded"), typed)
     rank = SearchRank(F("search_vector"), text_query, normalization=32)  # rank / (rank + 1)
     known = Ln(F("total_reviews") + Value(1.0))
     best_known = Window(Max(known))
     popularity = Coalesce(known / NullIf(best_known, Value(0.0)), Value(0.0))
-    score = looks_like + Value(WORDS) * holds + Value(TEXT_RANK) * rank + Value(POPULARITY) * popularity
+    score = looks_like + Value(TEXT_RANK) * rank + Value(POPULARITY) * popularity
     isbn_match = (
         Case(When(isbn=isbn, then=Value(1)), default=Value(0), output_field=IntegerField())
         if isbn
         else Value(0, output_field=IntegerField())
     )
-    return candidates.annotate(
-        isbn_match=isbn_match,
-        search_rank=Cast(score, FloatField()),
-        **{ROW_COUNT: Window(Count("pk"))},  # one query for a page and the count (CountInRowPaginator)
-    ).order_by("-isbn_match", "-search_rank", "-total_reviews", "id")
+    return (
+        queryset.filter(matches)
+        .annotate(
+            isbn_match=isbn_match,
+            search_rank=Cast(score, FloatField()),
+            **{ROW_COUNT: Window(Count("pk"))},  # one query for a page and the count (CountInRowPaginator)
+        )
+        .order_by("-isbn_match", "-search_rank", "-total_reviews", "id")
+    )
 
 
 SUGGESTIONS = 10
 SUGGEST_PREFIX_CANDIDATES = 100
 # Search-as-you-type: the search's candidates and signals, lean enough to answer within a keystroke. A
 # finished word is matched whole and the word being typed as a prefix, in titles and authors only (the
-# ":AB" weights); trigram likeness catches typos. Scored by the search's weights, written once as SQL so
+# ":AB" weights); trigram likeness catches typos. Scored as the search scores, written once as SQL so
 # nothing is built per request.
 SUGGEST_SQL = f"""
 WITH typed AS (SELECT folio_fold(%(text)s) AS text),
@@ -197,14 +171,7 @@ candidates AS (
 SELECT id, title, author, publication_year
 FROM (
     SELECT b.id, b.title, b.author, b.publication_year, b.total_reviews,
-        greatest(
-            {EXACT} * (base.title = typed.text)::int + {LIKENESS} * similarity(base.title, typed.text),
-            {EXACT} * (split_part(b.author_folded, ',', 1) = typed.text)::int
-                + {LIKENESS} * power(similarity(split_part(b.author_folded, ',', 1), typed.text), 2)
-        )
-        + {WORDS} * greatest(
-            word_similarity(typed.text, b.title_folded), word_similarity(typed.text, b.author_folded)
-        )
+        folio_match_score(b.title_folded, b.author_folded, typed.text)
         + {TEXT_RANK} * ts_rank(b.search_vector, to_tsquery('{SEARCH_CONFIG_SIMPLE}', %(prefix)s), 32)
         + {POPULARITY} * coalesce(
             ln(b.total_reviews + 1.0) / nullif(max(ln(b.total_reviews + 1.0)) OVER (), 0), 0
@@ -212,9 +179,6 @@ FROM (
     FROM books b
     JOIN candidates USING (id)
     CROSS JOIN typed
-    CROSS JOIN LATERAL (
-        SELECT regexp_replace(b.title_folded, '{SERIES_SUFFIX}', '') AS title
-    ) base
 ) scored
 ORDER BY score DESC, total_reviews DESC, id
 LIMIT {SUGGESTIONS}
