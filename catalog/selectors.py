@@ -6,6 +6,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     F,
@@ -14,12 +15,12 @@ from django.db.models import (
     IntegerField,
     Max,
     Prefetch,
-    Q,
     QuerySet,
     Value,
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Ln, NullIf
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
@@ -58,13 +59,44 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text)
 
 
-def _prefix_query(text: str) -> SearchQuery | None:
-    """Every word typed, the last one as a prefix ("mockingb" finds "Mockingbird")."""
+def _prefix_terms(text: str) -> str | None:
+    """Every word typed, the last one as a prefix ("mockingb" finds "Mockingbird"), as a tsquery."""
     words = _words(text)
     if not words or len(words[-1]) < MIN_FUZZY_LENGTH:
         return None
-    terms = [*words[:-1], f"{words[-1]}:*"]
-    return SearchQuery(" & ".join(terms), search_type="raw", config=SEARCH_CONFIG_SIMPLE)
+    return " & ".join([*words[:-1], f"{words[-1]}:*"])
+
+
+def _candidates(text: str | None, prefix: str | None, *alike: str, isbn: str | None = None) -> list:
+    """Ids of the books the full-text query matches (web-search syntax in both configurations, or the
+    words typed with the last as a prefix; the 800 best-known when a word such as "the" is in thousands)
+    and of those whose folded title or author is trigram-like each of ``alike``, as one UNION whose every
+    arm is planned on its own index: OR-ed together in one scan, the planner misjudges the trigram
+    operators as cheap and tests them on every row (30 µs each). Fetched first, with SQL written once, so
+    the ranked query plans over a list of ids."""
+    arms, params = [], []
+    if text is not None:
+        query = f"websearch_to_tsquery('{SEARCH_CONFIG_ENGLISH}', %s) || websearch_to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)"
+        params += [text, text]
+        if prefix is not None:
+            query += f" || to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)"
+            params.append(prefix)
+        arms.append(
+            f"(SELECT id FROM books WHERE search_vector @@ ({query}) "
+            f"ORDER BY total_reviews DESC LIMIT {FULL_TEXT_CANDIDATES})"
+        )
+    for looked_up in alike:
+        arms.append("(SELECT id FROM books WHERE title_folded %%> folio_fold(%s))")
+        arms.append("(SELECT id FROM books WHERE author_folded %%> folio_fold(%s))")
+        params += [looked_up, looked_up]
+    if isbn:
+        arms.append("(SELECT id FROM books WHERE isbn = %s)")
+        params.append(isbn)
+    if not arms:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ".join(arms), params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 class MatchScore(Func):
@@ -109,24 +141,18 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
     words = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG_ENGLISH) | SearchQuery(
         text, search_type="websearch", config=SEARCH_CONFIG_SIMPLE
     )
-    prefix = _prefix_query(plain) if fuzzy else None
-    text_query = words | prefix if prefix is not None else words
-    # Each way of matching is its own arm of one UNION, planned on its own index. OR-ed together in one
-    # scan, the planner misjudges the trigram operators as cheap and tests them on every row (30 µs each).
-    # A word in thousands of books ("the") would have all of them scored: the best-known ones will do
-    # (only the full-text arm is so ordered; a trigram arm would be tested row by row down that index).
-    full_text = Book.objects.filter(search_vector=text_query).order_by("-total_reviews")
-    arms = [full_text.values("pk")[:FULL_TEXT_CANDIDATES]]
-    if fuzzy:
-        # A long word may be right while the rest is misspelt ("tolkein hobbit").
+    prefix_terms = _prefix_terms(plain) if fuzzy else None
+    text_query = words
+    if prefix_terms is not None:
+        text_query = words | SearchQuery(prefix_terms, search_type="raw", config=SEARCH_CONFIG_SIMPLE)
+    found = _candidates(text, prefix_terms, *([plain] if fuzzy else []), isbn=isbn)
+    if not found and fuzzy:
+        # Nothing for the query as a whole: a long word may be right while the rest is misspelt ("tolkein
+        # hobbit"), so each is looked up alone.
         long_words = [word for word in _words(plain) if len(word) >= FALLBACK_WORD_LENGTH][:FALLBACK_WORDS]
-        for looked_up in [typed, *(Folded(Value(word)) for word in long_words)]:
-            for field in ("title_folded", "author_folded"):
-                found = Book.objects.filter(**{f"{field}__trigram_word_similar": looked_up})
-                arms.append(found.order_by().values("pk"))
-    if isbn:
-        arms.append(Book.objects.filter(isbn=isbn).order_by().values("pk"))
-    matches = Q(pk__in=arms[0].union(*arms[1:]))
+        found = _candidates(None, None, *long_words)
+    # One array parameter: a list of ids as ``pk__in`` would be cloned, id by id, at every queryset step.
+    matches = RawSQL(f'"{Book._meta.db_table}"."id" = ANY(%s)', (found,), output_field=BooleanField())
     looks_like = MatchScore(F("title_folded"), F("author_folded"), typed)
     rank = SearchRank(F("search_vector"), text_query, normalization=32)  # rank / (rank + 1)
     known = Ln(F("total_reviews") + Value(1.0))
