@@ -132,3 +132,17 @@ def test_suggest_without_q_is_a_400(api_client):
     response = api_client.get("/api/v1/books/suggest/")
     assert response.status_code == 400
     assert "q" in response.json()
+
+
+def test_a_search_page_costs_the_queries_of_a_plain_page(api_client, shelf):
+    def queries(params: dict) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api_client.get("/api/v1/books/", params).status_code == 200
+        return len(captured)
+
+    plain = queries({})
+    # The candidates, then the ranked page with its count (count(*) OVER ()), instead of a count and a page.
+    assert queries({"search": "hobbit"}) == plain
+    assert queries({"search": "the hobit", "page_size": 50}) == plain
+    # Nothing like the whole query: each long word is looked up alone, once more.
+    assert queries({"search": "tolkein hobbitt zzzzzz"}) == plain + 1
