@@ -67,7 +67,9 @@ def _prefix_terms(text: str) -> str | None:
     return " & ".join([*words[:-1], f"{words[-1]}:*"])
 
 
-def _candidates(text: str | None, prefix: str | None, *alike: str, isbn: str | None = None) -> list:
+def candidate_query(
+    text: str | None, prefix: str | None, *alike: str, isbn: str | None = None
+) -> tuple[str, list]:
     """Ids of the books the full-text query matches (web-search syntax in both configurations, or the
     words typed with the last as a prefix; the 800 best-known when a word such as "the" is in thousands)
     and of those whose folded title or author is trigram-like each of ``alike``, as one UNION whose every
@@ -92,10 +94,15 @@ def _candidates(text: str | None, prefix: str | None, *alike: str, isbn: str | N
     if isbn:
         arms.append("(SELECT id FROM books WHERE isbn = %s)")
         params.append(isbn)
-    if not arms:
+    return " UNION ".join(arms), params
+
+
+def _candidates(*args, **kwargs) -> list:
+    sql, params = candidate_query(*args, **kwargs)
+    if not sql:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ".join(arms), params)
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
