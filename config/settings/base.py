@@ -102,7 +102,7 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNEC
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The health check reports "degraded" when one of these is missing.
-HEALTH_REQUIRED_EXTENSIONS = ["vector"]
+HEALTH_REQUIRED_EXTENSIONS = ["vector", "pg_trgm", "unaccent"]
 
 # A shared cache: throttles and rate limits must hold across every server process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://folio_cache")}
