@@ -8,10 +8,7 @@ from accounts import services
 from accounts.clients import client_ident
 from accounts.models import KNOWN_THEMES, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
-from catalog.models import Book
 from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
-from favorites.selectors import favorite_books
-from favorites.services import favorite_remove
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
@@ -55,25 +52,9 @@ class UserAddForm(AdminUserCreationForm):
 
 
 class UserEditForm(UserChangeForm):
-    # Favorites have a composite primary key, which Django 5.2's admin cannot inline; they are listed
-    # here instead, and ticking one removes it through the favorites service.
-    remove_favorites = forms.ModelMultipleChoiceField(
-        queryset=Book.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Favorites",
-        help_text="Newest first. Tick a book and save to remove it from this reader's favorites.",
-    )
-
     class Meta:
         model = User
         fields = "__all__"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            books = Book.objects.only("id", "title", "author")
-            self.fields["remove_favorites"].queryset = favorite_books(user=self.instance, books=books)
 
 
 class UserPreferencesForm(forms.ModelForm):
@@ -184,7 +165,6 @@ class UserAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
         ("Identity provider", {"fields": ["external_auth_id"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
-        ("Favorites", {"classes": ["collapse"], "fields": ["remove_favorites"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
@@ -197,8 +177,6 @@ class UserAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
             quota = "unlimited" if obj.usage_quota is None else f"{obj.usage_quota} a month"
             self.message_user(request, f"Story quota set to the {obj.subscription_tier} tier's: {quota}.")
         super().save_model(request, obj, form, change)
-        for book in form.cleaned_data.get("remove_favorites") or []:
-            favorite_remove(user=obj, book_id=book.pk)
 
     def get_inlines(self, request, obj):
         # Preferences are created by the database with the user, so they are only edited afterwards.

@@ -14,7 +14,6 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
-    Prefetch,
     QuerySet,
     Value,
     When,
@@ -26,23 +25,6 @@ from django.db.models.functions import Cast, Coalesce, Ln, NullIf
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import SEARCH_CONFIG_ENGLISH, SEARCH_CONFIG_SIMPLE, Book, Folded, Genre
 from config.pagination import ROW_COUNT
-from favorites.selectors import annotate_favorite_count
-from reviews.selectors import annotate_user_rating
-
-
-def _genres_prefetch() -> Prefetch:
-    return Prefetch("genres", queryset=Genre.objects.only("id", "name", "slug").order_by("name"))
-
-
-def book_list(*, user=None) -> QuerySet[Book]:
-    """Books with what list and detail show: genres (one extra query) and the caller's own rating."""
-    queryset = Book.objects.defer("search_vector", "author_vector").prefetch_related(_genres_prefetch())
-    return annotate_user_rating(queryset, user=user)
-
-
-def book_detail_queryset(*, user=None) -> QuerySet[Book]:
-    return annotate_favorite_count(book_list(user=user))
-
 
 # Weights of the ranking beside the match score (``folio_match_score``, migration 0005: 3 for an exact title,
 # series or author, up to 1.5 for likeness, up to 1 for how much of the query the book holds).

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalog import selectors, services
+from catalog.api import selectors as read_model
 from catalog.api.filters import BookFilter
 from catalog.api.permissions import IsStaffOrReadOnly
 from catalog.api.serializers import (
@@ -33,8 +34,8 @@ class BookViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
-            return selectors.book_list(user=user)
-        return selectors.book_detail_queryset(user=user)
+            return read_model.book_list(user=user)
+        return read_model.book_detail_queryset(user=user)
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):

@@ -5,9 +5,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.api.selectors import book_list
 from catalog.api.serializers import FavoriteBookSerializer
 from catalog.models import Book
-from catalog.selectors import book_list
 from favorites import selectors, services
 
 
