@@ -11,10 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import TIER_API_LIMITS, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
-from accounts.rate_limits import RateLimitResult, counter_store
 from accounts.selectors import api_key_active_count
 from config.errors import ConflictError
 from config.validation import reject_fields_outside
+from ratelimits.services import rate_limit_give_back, rate_limit_hit
 
 API_KEY_PREFIX = "folio"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -102,25 +102,7 @@ def user_preferences_update(*, preferences: UserPreferences, data: dict) -> User
     return preferences
 
 
-# --- rate limits and login lock-out ------------------------------------------------------------------
-
-
-def rate_limit_hit(*, bucket: str, limit: int, window_seconds: int) -> RateLimitResult:
-    """Count one hit in ``bucket``'s current fixed window and say whether it is within ``limit``.
-
-    The store counts atomically (see ``accounts.rate_limits``), so the limit is exact however many
-    processes or threads race.
-    """
-    hits, seconds_left = counter_store().hit(bucket, window_seconds)
-    return RateLimitResult(hits=hits, allowed=hits <= limit, retry_after=max(1, seconds_left))
-
-
-def rate_limit_hits(*, bucket: str, window_seconds: int) -> int:
-    return counter_store().hits(bucket, window_seconds)
-
-
-def rate_limit_purge_expired(*, older_than: timedelta = timedelta(days=1)) -> int:
-    return counter_store().purge_expired(older_than)
+# --- login lock-out ------------------------------------------------------------------
 
 
 class LoginLocked(Exception):
@@ -158,7 +140,7 @@ def login_attempt(
     user = authenticate(request, username=email, password=password)
     if user is not None:
         for bucket in (email_bucket, client_bucket):
-            counter_store().give_back(bucket, window)
+            rate_limit_give_back(bucket=bucket, window_seconds=window)
     return user
 
 

@@ -1,5 +1,5 @@
 from accounts.models import TIER_API_LIMITS, ApiKey
-from config.throttles import CounterThrottle
+from ratelimits.throttles import CounterThrottle
 
 HOUR = 3600
 

@@ -21,7 +21,7 @@ import environ  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
-from accounts.services import rate_limit_hit  # noqa: E402
+from ratelimits.services import rate_limit_hit  # noqa: E402
 
 HITS = 20_000
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "ratelimits",
     "accounts",
     "catalog",
     "reviews",
@@ -148,7 +149,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.throttles.AnonRateThrottle",
+        "ratelimits.throttles.AnonRateThrottle",
         "accounts.throttles.UserRateThrottle",
         "accounts.throttles.ApiKeyRateThrottle",
     ],

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from accounts.services import rate_limit_purge_expired
+from ratelimits.services import rate_limit_purge_expired
 
 
 class Command(BaseCommand):

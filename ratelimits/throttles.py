@@ -1,5 +1,7 @@
 from rest_framework.throttling import BaseThrottle
 
+from ratelimits.services import rate_limit_hit
+
 
 class CounterThrottle(BaseThrottle):
     """A throttle counted by the shared atomic counter (exact across processes, unlike DRF's cache)."""
@@ -11,8 +13,6 @@ class CounterThrottle(BaseThrottle):
         raise NotImplementedError
 
     def allow_request(self, request, view):
-        from accounts.services import rate_limit_hit
-
         limit = self.limit_for(request, view)
         if limit is None:
             return True

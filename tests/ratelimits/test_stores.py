@@ -1,8 +1,8 @@
 import pytest
 import redis
 
-from accounts.rate_limits import DatabaseCounterStore, RedisCounterStore, counter_store
-from accounts.services import rate_limit_hit, rate_limit_hits, rate_limit_purge_expired
+from ratelimits.services import rate_limit_hit, rate_limit_hits, rate_limit_purge_expired
+from ratelimits.stores import DatabaseCounterStore, RedisCounterStore, counter_store
 from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from accounts import services
-from accounts.models import RateLimitCounter
+from ratelimits.models import RateLimitCounter
 from tests.accounts.factories import UserFactory
 from tests.accounts.helpers import clear_of_window_boundary
 from tests.processes import gunicorn

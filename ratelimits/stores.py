@@ -70,7 +70,7 @@ class DatabaseCounterStore:
             )
 
     def purge_expired(self, older_than: timedelta) -> int:
-        from accounts.models import RateLimitCounter
+        from ratelimits.models import RateLimitCounter
 
         deleted, _ = RateLimitCounter.objects.filter(window_start__lt=timezone.now() - older_than).delete()
         return deleted

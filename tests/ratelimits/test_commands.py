@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import RateLimitCounter
-from accounts.services import rate_limit_hit
+from ratelimits.models import RateLimitCounter
+from ratelimits.services import rate_limit_hit
 
 pytestmark = pytest.mark.django_db
 
