@@ -7,10 +7,6 @@ from catalog.models import Book
 from favorites.models import UserFavorite
 
 
-def favorite_exists(*, user, book_id) -> bool:
-    return user.is_authenticated and UserFavorite.objects.filter(user=user, book_id=book_id).exists()
-
-
 def favorite_book_ids(*, user, book_ids: Iterable) -> set:
     """Which of ``book_ids`` the user has favorited, in one query (for annotating a page of books)."""
     if user is None or not user.is_authenticated:

@@ -1,9 +1,26 @@
+import zoneinfo
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from stories.models import Repository, Story, StoryChapter, StoryIntent
-from stories.services import month_bounds, stories_used_this_month
+from accounts.models import User
+from stories.models import Repository, Story, StoryChapter, StoryCreation, StoryIntent
+
+
+def month_bounds(*, user: User, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The user's current calendar month, in the user's own timezone."""
+    local_now = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(user.timezone))
+    start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
+    return start, start.replace(year=year, month=month)
+
+
+def stories_used_this_month(*, user: User, now: datetime | None = None) -> int:
+    """Stories created this month, deleted ones included: deleting a story gives no quota back."""
+    start, end = month_bounds(user=user, now=now)
+    return StoryCreation.objects.filter(user=user, created_at__gte=start, created_at__lt=end).count()
 
 
 def repository_list(*, user) -> QuerySet[Repository]:

@@ -1,5 +1,4 @@
-import zoneinfo
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +10,8 @@ from config.errors import ConflictError, QuotaExceededError
 from config.validation import reject_fields_outside
 from stories.analysis import is_local, parse_repo_url, remote_url_problem
 from stories.media import orphaned_story_folders, story_media_remove
-from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryCreation, StoryIntent, StoryStatus
+from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryIntent, StoryStatus
+from stories.selectors import month_bounds, stories_used_this_month
 
 INTENT_FIELDS = frozenset(
     {"intent_category", "expertise_level", "focus_areas", "learning_goals", "conversation_history"}
@@ -84,20 +84,6 @@ def intent_delete(*, intent: StoryIntent) -> None:
 
 
 # --- quota ---------------------------------------------------------------------------------------------------
-
-
-def month_bounds(*, user: User, now: datetime | None = None) -> tuple[datetime, datetime]:
-    """The user's current calendar month, in the user's own timezone."""
-    local_now = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(user.timezone))
-    start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
-    return start, start.replace(year=year, month=month)
-
-
-def stories_used_this_month(*, user: User, now: datetime | None = None) -> int:
-    """Stories created this month, deleted ones included: deleting a story gives no quota back."""
-    start, end = month_bounds(user=user, now=now)
-    return StoryCreation.objects.filter(user=user, created_at__gte=start, created_at__lt=end).count()
 
 
 # --- stories ------------------------------------------------------------------------------------------------

@@ -274,7 +274,7 @@ def check(load: Load, data: dict) -> dict[str, str]:
 
     from favorites.models import UserFavorite
     from reviews.models import Review
-    from stories.services import stories_used_this_month
+    from stories.selectors import stories_used_this_month
 
     found = set(
         map(str, Review.objects.filter(pk__in=load.acknowledged_reviews).values_list("pk", flat=True))

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
-from stories import services
+from stories import selectors, services
 from stories.models import Story
 from tests.accounts.factories import UserFactory
 from tests.stories.factories import IntentFactory, RepositoryFactory, StoryFactory
@@ -282,7 +282,7 @@ def test_16_concurrent_create_then_delete_never_exceed_the_quota():
 
     statuses = run_concurrently([create_then_delete] * 16)
     assert sorted(statuses) == [202] * 3 + [429] * 13
-    assert services.stories_used_this_month(user=user) == 5
+    assert selectors.stories_used_this_month(user=user) == 5
 
 
 def test_stories_inserted_by_raw_sql_count_against_the_quota(user):
@@ -295,4 +295,4 @@ def test_stories_inserted_by_raw_sql_count_against_the_quota(user):
             [user.pk, repository.pk, user.pk, repository.pk],
         )
         cursor.execute("DELETE FROM stories WHERE user_id = %s", [user.pk])
-    assert services.stories_used_this_month(user=user) == 2
+    assert selectors.stories_used_this_month(user=user) == 2

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from config.errors import ConflictError, QuotaExceededError
-from stories import services
+from stories import selectors, services
 from stories.models import Story
 from tests.accounts.factories import UserFactory
 from tests.stories.factories import RepositoryFactory, StoryFactory
@@ -45,15 +45,15 @@ def test_quota_counts_the_calendar_month_in_the_users_timezone():
                          created_at=datetime(2026, 1, 31, 20, 0, tzinfo=UTC))  # fmt: skip
     in_february = datetime(2026, 2, 10, tzinfo=UTC)
     in_january_tokyo = datetime(2026, 1, 31, 14, 0, tzinfo=UTC)  # 23:00 in Tokyo
-    assert services.stories_used_this_month(user=user, now=in_february) == 1
-    assert services.stories_used_this_month(user=user, now=in_january_tokyo) == 0
-    start, end = services.month_bounds(user=user, now=in_february)
+    assert selectors.stories_used_this_month(user=user, now=in_february) == 1
+    assert selectors.stories_used_this_month(user=user, now=in_january_tokyo) == 0
+    start, end = selectors.month_bounds(user=user, now=in_february)
     assert (start.isoformat(), end.isoformat()) == ("2026-02-01T00:00:00+09:00", "2026-03-01T00:00:00+09:00")
 
 
 def test_december_rolls_over_to_january():
     user = UserFactory(timezone="America/New_York")
-    start, end = services.month_bounds(user=user, now=datetime(2026, 12, 15, tzinfo=UTC))
+    start, end = selectors.month_bounds(user=user, now=datetime(2026, 12, 15, tzinfo=UTC))
     assert (start.month, end.year, end.month) == (12, 2027, 1)
 
 
