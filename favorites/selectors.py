@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from catalog.models import Book
@@ -23,6 +23,16 @@ def favorite_books(*, user, books: QuerySet[Book]) -> QuerySet[Book]:
         books.filter(favorited_by__user=user)
         .annotate(favorited_at=Subquery(favorited_at))
         .order_by("-favorited_at", "id")
+    )
+
+
+def annotate_is_favorite(queryset: QuerySet[Book], *, user) -> QuerySet[Book]:
+    """Add ``is_favorite`` (the caller has favorited the book; None for anonymous callers) inside the
+    same query, as ``reviews.selectors.annotate_user_rating`` adds ``my_rating``."""
+    if user is None or not user.is_authenticated:
+        return queryset.annotate(is_favorite=Value(None, output_field=BooleanField()))
+    return queryset.annotate(
+        is_favorite=Exists(UserFavorite.objects.filter(user_id=user.pk, book_id=OuterRef("pk")))
     )
 
 

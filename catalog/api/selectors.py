@@ -5,7 +5,7 @@ favorites); the catalog's domain itself never imports them."""
 from django.db.models import Prefetch, QuerySet
 
 from catalog.models import Book, Genre
-from favorites.selectors import annotate_favorite_count
+from favorites.selectors import annotate_favorite_count, annotate_is_favorite
 from reviews.selectors import annotate_user_rating
 
 
@@ -14,9 +14,10 @@ def _genres_prefetch() -> Prefetch:
 
 
 def book_list(*, user=None) -> QuerySet[Book]:
-    """Books with what list and detail show: genres (one extra query) and the caller's own rating."""
+    """Books with what list and detail show: genres (one extra query), and the caller's own stars and
+    favorite flag inside the same query."""
     queryset = Book.objects.defer("search_vector", "author_vector").prefetch_related(_genres_prefetch())
-    return annotate_user_rating(queryset, user=user)
+    return annotate_is_favorite(annotate_user_rating(queryset, user=user), user=user)
 
 
 def book_detail_queryset(*, user=None) -> QuerySet[Book]:

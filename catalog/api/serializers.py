@@ -63,7 +63,11 @@ class BookListSerializer(serializers.ModelSerializer):
     my_rating = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="The caller's own stars for this book; null if none."
     )
-    is_favorite = serializers.SerializerMethodField(help_text="Null for anonymous callers.")
+    is_favorite = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="Whether you have favorited it; null for anonymous callers.",
+    )
 
     class Meta:
         model = Book
@@ -82,10 +86,6 @@ class BookListSerializer(serializers.ModelSerializer):
             "genres",
         ]
         read_only_fields = fields
-
-    def get_is_favorite(self, book: Book) -> bool | None:
-        favorite_ids = self.context.get("favorite_ids")
-        return None if favorite_ids is None else book.pk in favorite_ids
 
 
 class BookDetailSerializer(BookListSerializer):
@@ -129,15 +129,3 @@ class BookWriteSerializer(StrictSerializer):
     genres = serializers.SlugRelatedField(
         slug_field="slug", queryset=Genre.objects.all(), many=True, required=False, help_text="Genre slugs."
     )
-
-
-class FavoriteBookSerializer(BookListSerializer):
-    favorited_at = serializers.DateTimeField(read_only=True)
-    is_favorite = serializers.SerializerMethodField()
-
-    def get_is_favorite(self, book: Book) -> bool:
-        return True  # this serializer only lists the caller's favorites
-
-    class Meta(BookListSerializer.Meta):
-        fields = [*BookListSerializer.Meta.fields, "favorited_at"]
-        read_only_fields = fields

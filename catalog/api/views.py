@@ -18,10 +18,9 @@ from catalog.api.serializers import (
 )
 from catalog.models import Book, Genre
 from config.schema import UUID_PATTERN
-from favorites.selectors import favorite_book_ids
 
 
-class BookViewSet(viewsets.ModelViewSet):
+class BookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Books. Anyone reads; staff (or a staff API key with `catalog:write`) writes."""
 
     queryset = Book.objects.none()
@@ -42,17 +41,6 @@ class BookViewSet(viewsets.ModelViewSet):
             return BookWriteSerializer
         return BookListSerializer if self.action == "list" else BookDetailSerializer
 
-    def _favorites_context(self, books) -> dict:
-        user = self.request.user
-        if not user.is_authenticated:
-            return {"favorite_ids": None}
-        return {"favorite_ids": favorite_book_ids(user=user, book_ids=[book.pk for book in books])}
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        context = {**self.get_serializer_context(), **self._favorites_context(page)}
-        return self.get_paginated_response(BookListSerializer(page, many=True, context=context).data)
-
     @extend_schema(
         parameters=[BookSuggestQuerySerializer],
         responses={200: BookSuggestionSerializer(many=True)},
@@ -65,12 +53,10 @@ class BookViewSet(viewsets.ModelViewSet):
         books = selectors.book_suggest(text=query.validated_data["q"])
         return Response(BookSuggestionSerializer(books, many=True).data)
 
-    def retrieve(self, request, *args, **kwargs):
-        return self._detail_response(self.get_object())
-
     def _detail_response(self, book: Book, status_code=status.HTTP_200_OK) -> Response:
-        context = {**self.get_serializer_context(), **self._favorites_context([book])}
-        return Response(BookDetailSerializer(book, context=context).data, status=status_code)
+        return Response(
+            BookDetailSerializer(book, context=self.get_serializer_context()).data, status=status_code
+        )
 
     @extend_schema(request=BookWriteSerializer, responses={201: BookDetailSerializer})
     def create(self, request, *args, **kwargs):

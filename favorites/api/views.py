@@ -6,9 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.api.selectors import book_list
-from catalog.api.serializers import FavoriteBookSerializer
 from catalog.models import Book
 from favorites import selectors, services
+from favorites.api.serializers import FavoriteBookSerializer
 
 
 class BookFavoriteView(APIView):

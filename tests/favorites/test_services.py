@@ -46,3 +46,20 @@ def test_favorite_books_lists_newest_first():
     listed = list(selectors.favorite_books(user=user, books=Book.objects.all()))
     assert listed == [second, first]
     assert listed[0].favorited_at >= listed[1].favorited_at
+
+
+def test_is_favorite_is_annotated_inside_the_same_query(django_assert_num_queries):
+    from catalog.models import Book
+
+    user = UserFactory()
+    books = BookFactory.create_batch(3)
+    services.favorite_add(user=user, book=books[1])
+    with django_assert_num_queries(1):
+        flags = dict(
+            selectors.annotate_is_favorite(Book.objects.all(), user=user).values_list("pk", "is_favorite")
+        )
+    assert flags == {books[0].pk: False, books[1].pk: True, books[2].pk: False}
+    anonymous = selectors.annotate_is_favorite(Book.objects.all(), user=None).values_list(
+        "is_favorite", flat=True
+    )
+    assert set(anonymous) == {None}
