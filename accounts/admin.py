@@ -8,7 +8,7 @@ from accounts import services
 from accounts.clients import client_ident
 from accounts.models import KNOWN_THEMES, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
-from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
+from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):

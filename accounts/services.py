@@ -4,16 +4,17 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import TIER_API_LIMITS, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.selectors import api_key_active_count
-from config.errors import ConflictError
-from config.validation import reject_fields_outside
+from core.errors import ConflictError
+from core.validation import reject_fields_outside
 from ratelimits.services import rate_limit_give_back, rate_limit_hit
 
 API_KEY_PREFIX = "folio"
@@ -212,3 +213,54 @@ def api_key_touch(*, api_key: ApiKey) -> None:
     ApiKey.objects.filter(pk=api_key.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
     ).update(last_used_at=now)
+
+
+# --- readers known only by a number (ratings imports) ---------------------------------------------------
+
+READER_EMAIL = "reader{}@example.invalid"
+
+# Readers known only by a number get a plausible display name (reviews show "First L."), the same one on
+# every import.
+FIRST_NAMES = [
+    "Ada", "Ben", "Chloé", "Dmitri", "Elena", "Farah", "Gabriel", "Hana", "Ibrahim", "Jonas", "Keiko", "Liam",
+    "Maya", "Nikolai", "Olivia", "Pablo", "Quinn", "Rosa", "Samuel", "Tomás", "Uma", "Victor", "Wen", "Yusuf",
+    "Zoë", "Amara", "Björn", "Carmen", "Dev", "Esther", "Felix", "Greta", "Hugo", "Iris", "Jamal", "Klara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Adams", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Hughes", "Ivanova", "Jensen", "Kowalski",
+    "Lambert", "Moreau", "Nakamura", "Okafor", "Petrov", "Quintero", "Rossi", "Silva", "Tanaka", "Ueda", "Varga",
+    "Walsh", "Xu", "Yilmaz", "Zimmermann",
+]  # fmt: skip
+
+
+@transaction.atomic
+def placeholder_readers_ensure(*, source_user_ids: set[int]) -> int:
+    """Accounts ``reader<id>@example.invalid`` (unusable passwords, display names) for readers an import
+    knows only by number, created in one statement; returns how many were new."""
+    if not source_user_ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE source_readers (source_user_id integer) ON COMMIT DROP")
+        with cursor.copy("COPY source_readers FROM STDIN") as copy:
+            copy.write("".join(f"{uid}\n" for uid in source_user_ids))
+        cursor.execute(
+            """
+            INSERT INTO users (email, password, first_name, last_name)
+            SELECT replace(%s, '{}', source_user_id::text), %s,
+                   (%s::text[])[1 + source_user_id %% %s], (%s::text[])[1 + (source_user_id / %s) %% %s]
+            FROM source_readers
+            ON CONFLICT DO NOTHING
+            """,
+            [
+                READER_EMAIL,
+                make_password(None),
+                FIRST_NAMES,
+                len(FIRST_NAMES),
+                LAST_NAMES,
+                len(FIRST_NAMES),
+                len(LAST_NAMES),
+            ],
+        )
+        created = cursor.rowcount
+        cursor.execute("DROP TABLE source_readers")  # a second import in the transaction
+    return created

@@ -9,7 +9,7 @@ from catalog import selectors
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from catalog.services import BOOK_WRITABLE_FIELDS
-from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, two_lines
+from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, two_lines
 
 
 class BookGenreInline(SafeFormsAdminMixin, admin.TabularInline):

@@ -22,9 +22,9 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Ln, NullIf
 
+from api.pagination import ROW_COUNT
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import SEARCH_CONFIG_ENGLISH, SEARCH_CONFIG_SIMPLE, Book, Folded, Genre
-from config.pagination import ROW_COUNT
 
 # Weights of the ranking beside the match score (``folio_match_score``, migration 0005: 3 for an exact title,
 # series or author, up to 1.5 for likeness, up to 1 for how much of the query the book holds).

@@ -4,8 +4,8 @@ from django.utils.text import slugify
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
-from config.errors import ConflictError
-from config.validation import reject_fields_outside
+from core.errors import ConflictError
+from core.validation import reject_fields_outside
 
 BOOK_WRITABLE_FIELDS = frozenset(
     {

@@ -16,7 +16,7 @@ from collections_app import services
 from collections_app.models import Collection, CollectionGroup, GroupBook
 from collections_app.selectors import annotate_counts
 from collections_app.widgets import OrderedBooksField
-from config.forms import (
+from core.admin_forms import (
     SafeAutocompleteSelectMultiple,
     SafeFormsAdminMixin,
     ServiceErrorsAdminMixin,

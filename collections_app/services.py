@@ -9,7 +9,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 from accounts.models import User
 from catalog.models import Book
 from collections_app.models import Collection, CollectionBook, CollectionGroup, GroupBook, Visibility
-from config.validation import reject_fields_outside
+from core.validation import reject_fields_outside
 
 COLLECTION_FIELDS = frozenset({"name", "description", "visibility"})
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from catalog.models import Book
 from collections_app.models import GroupBook
-from config.forms import SafeAutocompleteSelect
+from core.admin_forms import SafeAutocompleteSelect
 
 
 def _as_uuid(value) -> uuid.UUID | None:

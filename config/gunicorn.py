@@ -1,7 +1,7 @@
 """gunicorn settings: ``gunicorn -c config/gunicorn.py config.wsgi``.
 
 The request line may be long enough that Django, not gunicorn, refuses an over-long API URL (with a JSON
-414 from ``config.middleware``); gunicorn's own HTML error is left for lines past its hard maximum.
+414 from ``api.middleware``); gunicorn's own HTML error is left for lines past its hard maximum.
 """
 
 import os

@@ -7,8 +7,8 @@ from django.utils.html import format_html
 
 from accounts.models import User
 from catalog.models import Book
-from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, short_date, two_lines
-from config.paginators import EstimatedCountPaginator
+from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, short_date, two_lines
+from core.admin_paginators import EstimatedCountPaginator
 from reviews import services
 from reviews.models import HIDDEN_REASON_MAX, Review
 

@@ -10,14 +10,13 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from accounts.services import READER_EMAIL, placeholder_readers_ensure
 from catalog.importing import ImportFileError, require_columns
 from catalog.models import Book
 
 REQUIRED_COLUMNS = ("user_id", "book_id", "rating")
-READER_EMAIL = "reader{}@example.invalid"
 COPY_CHUNK_ROWS = 50_000
 
 
@@ -106,7 +105,7 @@ def ratings_import(
         if staged:
             flush()
 
-        report.users_created = _ensure_reader_accounts(cursor, source_users)
+        report.users_created = placeholder_readers_ensure(source_user_ids=source_users)
         cursor.execute(
             """
             WITH latest AS (
@@ -137,48 +136,6 @@ def ratings_import(
         if dry_run:
             transaction.set_rollback(True)
     return report
-
-
-# Readers known only by a number get a plausible display name (reviews show "First L."), the same one on
-# every import.
-FIRST_NAMES = [
-    "Ada", "Ben", "Chloé", "Dmitri", "Elena", "Farah", "Gabriel", "Hana", "Ibrahim", "Jonas", "Keiko", "Liam",
-    "Maya", "Nikolai", "Olivia", "Pablo", "Quinn", "Rosa", "Samuel", "Tomás", "Uma", "Victor", "Wen", "Yusuf",
-    "Zoë", "Amara", "Björn", "Carmen", "Dev", "Esther", "Felix", "Greta", "Hugo", "Iris", "Jamal", "Klara",
-]  # fmt: skip
-LAST_NAMES = [
-    "Adams", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Hughes", "Ivanova", "Jensen", "Kowalski",
-    "Lambert", "Moreau", "Nakamura", "Okafor", "Petrov", "Quintero", "Rossi", "Silva", "Tanaka", "Ueda", "Varga",
-    "Walsh", "Xu", "Yilmaz", "Zimmermann",
-]  # fmt: skip
-
-
-def _ensure_reader_accounts(cursor, source_users: set[int]) -> int:
-    """Accounts ``reader<id>@example.invalid`` with unusable passwords, created in one statement."""
-    if not source_users:
-        return 0
-    cursor.execute("CREATE TEMP TABLE ratings_source_users (source_user_id integer) ON COMMIT DROP")
-    with cursor.copy("COPY ratings_source_users FROM STDIN") as copy:
-        copy.write("".join(f"{uid}\n" for uid in source_users))
-    cursor.execute(
-        """
-        INSERT INTO users (email, password, first_name, last_name)
-        SELECT replace(%s, '{}', source_user_id::text), %s,
-               (%s::text[])[1 + source_user_id %% %s], (%s::text[])[1 + (source_user_id / %s) %% %s]
-        FROM ratings_source_users
-        ON CONFLICT DO NOTHING
-        """,
-        [
-            READER_EMAIL,
-            make_password(None),
-            FIRST_NAMES,
-            len(FIRST_NAMES),
-            LAST_NAMES,
-            len(FIRST_NAMES),
-            len(LAST_NAMES),
-        ],
-    )
-    return cursor.rowcount
 
 
 def count_data_lines(handle: io.TextIOBase) -> int:

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Book
-from config.errors import ConflictError
+from core.errors import ConflictError
 from reviews.models import HIDDEN_REASON_MAX, Review
 
 ALREADY_REVIEWED = (

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from config.errors import ConflictError
-from config.forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
+from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
+from core.errors import ConflictError
 from stories import services
 from stories.api.ranges import ranged_file_response
 from stories.media import story_audio_path

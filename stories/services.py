@@ -6,8 +6,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import ConflictError, QuotaExceededError
-from config.validation import reject_fields_outside
+from core.errors import ConflictError, QuotaExceededError
+from core.validation import reject_fields_outside
 from stories.analysis import is_local, parse_repo_url, remote_url_problem
 from stories.media import orphaned_story_folders, story_media_remove
 from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryIntent, StoryStatus

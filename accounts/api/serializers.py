@@ -10,7 +10,7 @@ from accounts.validators import (
     validate_json_object,
     validate_timezone,
 )
-from config.serializers import StrictModelSerializer, StrictSerializer
+from api.serializers import StrictModelSerializer, StrictSerializer
 
 PASSWORD_MIN_LENGTH = 8  # Django's MinimumLengthValidator default, which AUTH_PASSWORD_VALIDATORS uses
 TIMEZONE_SCHEMA = {"type": "string", "enum": sorted(timezone_names())}

@@ -5,7 +5,7 @@ A separate migration because Django creates the foreign keys at the end of the m
 
 from django.db import migrations
 
-from config.db import cascade_on_delete
+from core.db import cascade_on_delete
 
 
 class Migration(migrations.Migration):

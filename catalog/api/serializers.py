@@ -1,9 +1,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers import StrictModelSerializer, StrictSerializer
 from catalog.api.filters import SEARCH_MAX_LENGTH
 from catalog.models import Book, Genre
-from config.serializers import StrictModelSerializer, StrictSerializer
 
 
 class GenreSerializer(StrictModelSerializer):

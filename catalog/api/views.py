@@ -4,6 +4,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.schema import UUID_PATTERN
 from catalog import selectors, services
 from catalog.api import selectors as read_model
 from catalog.api.filters import BookFilter
@@ -17,7 +18,6 @@ from catalog.api.serializers import (
     GenreSerializer,
 )
 from catalog.models import Book, Genre
-from config.schema import UUID_PATTERN
 
 
 class BookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

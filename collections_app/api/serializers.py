@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from catalog.models import Book
 from collections_app.models import (
     NAME_MAX,
@@ -9,7 +10,6 @@ from collections_app.models import (
     GroupBook,
     Visibility,
 )
-from config.serializers import StrictSerializer
 
 
 class CollectionBookBriefSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import UUID_PATTERN
 from catalog.models import Book
 from collections_app import selectors, services
 from collections_app.api.serializers import (
@@ -16,7 +17,6 @@ from collections_app.api.serializers import (
     PositionSerializer,
 )
 from collections_app.models import Collection, CollectionGroup
-from config.schema import UUID_PATTERN
 
 
 class CollectionWriteMixin:

@@ -7,7 +7,7 @@
 
 from django.db import migrations
 
-from config.db import cascade_on_delete
+from core.db import cascade_on_delete
 
 COMPOSITE_FKS = """
 ALTER TABLE group_books ADD CONSTRAINT group_books_in_collection_fk

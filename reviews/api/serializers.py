@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from config.serializers import StrictSerializer
+from api.serializers import StrictSerializer
 from reviews.models import REVIEW_TEXT_MAX, Review
 
 

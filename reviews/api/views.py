@@ -4,9 +4,9 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from api.pagination import NewestFirstCursorPagination
+from api.schema import UUID_PATTERN
 from catalog.models import Book
-from config.pagination import NewestFirstCursorPagination
-from config.schema import UUID_PATTERN
 from reviews import selectors, services
 from reviews.api.serializers import ReviewReadSerializer, ReviewUpdateSerializer, ReviewWriteSerializer
 from reviews.models import Review

@@ -8,7 +8,7 @@ cannot deadlock. `books.average_rating` and `books.total_reviews` are generated 
 
 from django.db import migrations
 
-from config.db import cascade_on_delete
+from core.db import cascade_on_delete
 
 SYNC_FUNCTION = """
 CREATE FUNCTION books_add_rating_deltas(

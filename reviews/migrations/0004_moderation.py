@@ -10,7 +10,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from config.db import on_delete_in_database
+from core.db import on_delete_in_database
 
 SYNC_FUNCTION = """
 CREATE OR REPLACE FUNCTION reviews_sync_book_ratings() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -2,7 +2,7 @@ import re
 
 from rest_framework import serializers
 
-from config.serializers import StrictSerializer
+from api.serializers import StrictSerializer
 from stories.models import (
     ExpertiseLevel,
     IntentCategory,

@@ -9,7 +9,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.schema import UUID_PATTERN
+from api.schema import UUID_PATTERN
 from stories import selectors, services
 from stories.api.ranges import ranged_file_response
 from stories.api.serializers import (

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from config.db import cascade_on_delete, on_delete_in_database
+from core.db import cascade_on_delete, on_delete_in_database
 
 
 class Migration(migrations.Migration):

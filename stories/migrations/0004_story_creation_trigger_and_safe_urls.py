@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from config.db import cascade_on_delete
+from core.db import cascade_on_delete
 
 
 class Migration(migrations.Migration):

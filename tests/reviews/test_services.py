@@ -1,6 +1,6 @@
 import pytest
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from reviews import services
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory

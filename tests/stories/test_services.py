@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from config.errors import ConflictError, QuotaExceededError
+from core.errors import ConflictError, QuotaExceededError
 from stories import selectors, services
 from stories.models import Story
 from tests.accounts.factories import UserFactory

@@ -1,5 +1,5 @@
 """Domain errors services raise; plain Python, so a service never imports the web layer to raise one.
-The API's exception handler (``config.exceptions``) turns them into responses."""
+The API's exception handler (``api.exceptions``) turns them into responses."""
 
 
 class ConflictError(Exception):

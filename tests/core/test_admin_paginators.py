@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.paginators import EstimatedCountPaginator
+from core.admin_paginators import EstimatedCountPaginator
 from reviews.models import Review
 from tests.reviews.factories import ReviewFactory
 

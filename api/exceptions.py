@@ -11,7 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
-from config.errors import ConflictError, QuotaExceededError
+from core.errors import ConflictError, QuotaExceededError
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ class RequestGuardMiddleware:
     NUL characters cannot be stored in PostgreSQL text, so anywhere they reach a query (a search, a
     filter, an admin autocomplete, a write) they would surface as a database error, a 500. Refused here
     with a 400 in the path and query string of every request and as raw bytes in bodies under ``/api/``;
-    the escaped ``\\u0000`` of JSON is refused by the parser (``config.parsers``), and Django's form
+    the escaped ``\\u0000`` of JSON is refused by the parser (``api.parsers``), and Django's form
     fields refuse NUL in the admin's forms.
 
     Under ``/api/`` the answer is JSON, and bodies larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` are a 413:

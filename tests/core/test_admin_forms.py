@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.forms import SafeJSONField
-from config.parsers import MAX_JSON_DEPTH
+from core.admin_forms import SafeJSONField
+from core.json import MAX_JSON_DEPTH
 from tests.stories.factories import IntentFactory
 
 DEEP = "[" * 100_000 + "]" * 100_000

@@ -6,14 +6,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from config.errors import ConflictError, QuotaExceededError
-from config.parsers import TOO_DEEP, json_problem
+from core.errors import ConflictError, QuotaExceededError
+from core.json import TOO_DEEP, json_problem
 
 SERVICE_ERRORS = (ValidationError, ConflictError, QuotaExceededError)
 
 
 class SafeJSONField(forms.JSONField):
-    """Django's JSON form field, refusing what the API's parser refuses (see ``config.parsers``).
+    """Django's JSON form field, refusing what the API's parser refuses (see ``api.parsers``).
 
     Django catches only ``JSONDecodeError``; very deep input raises ``RecursionError`` and a lone
     surrogate fails only in PostgreSQL, both 500s. Here they are form errors.

@@ -1,32 +1,12 @@
-import re
+"""What PostgreSQL cannot store in JSON (or text), judged without DRF: the API's parser and the admin's JSON
+fields both refuse it."""
 
-from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+import re
 
 MAX_JSON_DEPTH = 32
 TOO_DEEP = f"nested deeper than {MAX_JSON_DEPTH} levels"
 # PostgreSQL text and jsonb cannot hold NUL, and UTF-8 cannot encode a lone surrogate.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, refusing what no field can hold before it reaches a serializer.
-
-    Python's decoder raises ``RecursionError`` (not ``ValueError``) on a body like ``[[[[…`` a hundred
-    thousand levels deep, which DRF would let through as a 500, and no Folio field needs more than a
-    few levels. ``"\\u0000"`` and a lone surrogate (``"\\ud800"``) decode to strings PostgreSQL cannot
-    store, and in a JSON field's keys or nested values no serializer field would look at them.
-    """
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except RecursionError as exc:
-            raise ParseError(f"JSON parse error - {TOO_DEEP}.") from exc
-        problem = json_problem(data)
-        if problem:
-            raise ParseError(f"JSON parse error - {problem}.")
-        return data
 
 
 def json_problem(value) -> str | None:

@@ -67,7 +67,7 @@ class AutoSchema(SpectacularAutoSchema):
         return responses
 
 
-# Text PostgreSQL can store: no NUL (``config.parsers`` refuses it with a 400, as it does a lone
+# Text PostgreSQL can store: no NUL (``api.parsers`` refuses it with a 400, as it does a lone
 # surrogate, which JSON Schema's regular expressions cannot name).
 STORABLE_TEXT = "^[^\\u0000]*$"
 NON_BLANK_TEXT = "^[^\\u0000]*[^\\u0000\\s\\u001c-\\u001f][^\\u0000]*$"
@@ -88,7 +88,7 @@ STORABLE_JSON = {
 
 def close_request_bodies(result, generator, request, public):
     """Say in the schema what the API enforces: request bodies take only their declared fields (others are
-    a 400, ``config.serializers``), and text fields and query strings hold only storable text."""
+    a 400, ``api.serializers``), and text fields and query strings hold only storable text."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["StorableJSON"] = STORABLE_JSON
     for name, component in schemas.items():

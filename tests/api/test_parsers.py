@@ -1,6 +1,6 @@
 import pytest
 
-from config.parsers import MAX_JSON_DEPTH, json_problem
+from core.json import MAX_JSON_DEPTH, json_problem
 
 pytestmark = pytest.mark.django_db
 
