@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from catalog.importing import BookRow, ImportReport, genre_links_from_tags, plan_book_import
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from core.errors import ConflictError
@@ -113,3 +114,60 @@ def book_genres_link(*, pairs: list[tuple[object, int]]) -> int:
         batch_size=2000,
     )
     return len(pairs)
+
+
+# --- bulk import ------------------------------------------------------------------------------------------
+
+IMPORT_BATCH_SIZE = 1000
+IMPORTED_FIELDS = [
+    "title",
+    "author",
+    "isbn",
+    "source_book_id",
+    "publication_year",
+    "language_code",
+    "cover_image_url",
+]
+
+
+def books_import(
+    *,
+    rows: list[BookRow],
+    report: ImportReport,
+    tag_rows: list | None = None,
+    tag_names: dict[str, str] | None = None,
+    on_progress=None,
+) -> None:
+    """Write parsed rows of a books file in bulk: new books inserted, changed ones updated, in batches
+    (``on_progress`` is called with each batch's size, e.g. a tqdm bar's ``update``); with tags, the genres
+    their user tags name are linked. The caller holds the transaction (a dry run rolls it back)."""
+    to_create, to_update = plan_book_import(rows, report)
+    if on_progress is not None:
+        on_progress.total = len(to_create) + len(to_update)
+    for start in range(0, len(to_create), IMPORT_BATCH_SIZE):
+        batch = to_create[start : start + IMPORT_BATCH_SIZE]
+        Book.objects.bulk_create(batch)
+        if on_progress is not None:
+            on_progress.update(len(batch))
+    for start in range(0, len(to_update), IMPORT_BATCH_SIZE):
+        batch = to_update[start : start + IMPORT_BATCH_SIZE]
+        Book.objects.bulk_update(batch, [*IMPORTED_FIELDS, "updated_at"])
+        if on_progress is not None:
+            on_progress.update(len(batch))
+    if tag_rows is not None:
+        goodreads_to_source = {
+            row.goodreads_book_id: row.source_book_id for row in rows if row.source_book_id
+        }
+        genres_by_source = genre_links_from_tags(tag_rows, tag_names or {}, goodreads_to_source, report)
+        genres = genres_ensure(names=sorted({g for gs in genres_by_source.values() for g in gs}))
+        book_ids = dict(
+            Book.objects.filter(source_book_id__in=genres_by_source).values_list("source_book_id", "id")
+        )
+        pairs = [
+            (book_ids[source_id], genres[name].id)
+            for source_id, names in genres_by_source.items()
+            if source_id in book_ids
+            for name in names
+            if name in genres
+        ]
+        report.genre_links = book_genres_link(pairs=pairs)

@@ -12,14 +12,9 @@ from catalog.importing import (
     TAG_COLUMNS,
     ImportFileError,
     ImportReport,
-    genre_links_from_tags,
     parse_book_row,
-    plan_book_import,
     read_csv,
 )
-from catalog.models import Book
-
-BATCH_SIZE = 1000
 
 
 class _DryRunRollback(Exception):
@@ -95,46 +90,8 @@ class Command(BaseCommand):
         return tag_rows, names
 
     def _write(self, rows, tag_rows, names, report: ImportReport) -> None:
-        to_create, to_update = plan_book_import(rows, report)
-        progress = tqdm(
-            total=len(to_create) + len(to_update),
-            desc="Writing",
-            unit="book",
-            disable=not sys.stderr.isatty(),
-            file=sys.stderr,
+        progress = tqdm(desc="Writing", unit="book", disable=not sys.stderr.isatty(), file=sys.stderr)
+        services.books_import(
+            rows=rows, tag_rows=tag_rows, tag_names=names, report=report, on_progress=progress
         )
-        for start in range(0, len(to_create), BATCH_SIZE):
-            batch = to_create[start : start + BATCH_SIZE]
-            Book.objects.bulk_create(batch)
-            progress.update(len(batch))
-        fields = [
-            "title",
-            "author",
-            "isbn",
-            "source_book_id",
-            "publication_year",
-            "language_code",
-            "cover_image_url",
-        ]
-        for start in range(0, len(to_update), BATCH_SIZE):
-            batch = to_update[start : start + BATCH_SIZE]
-            Book.objects.bulk_update(batch, [*fields, "updated_at"])
-            progress.update(len(batch))
         progress.close()
-        if tag_rows is not None:
-            goodreads_to_source = {
-                row.goodreads_book_id: row.source_book_id for row in rows if row.source_book_id
-            }
-            genres_by_source = genre_links_from_tags(tag_rows, names, goodreads_to_source, report)
-            genres = services.genres_ensure(names=sorted({g for gs in genres_by_source.values() for g in gs}))
-            book_ids = dict(
-                Book.objects.filter(source_book_id__in=genres_by_source).values_list("source_book_id", "id")
-            )
-            pairs = [
-                (book_ids[source_id], genres[name].id)
-                for source_id, names_ in genres_by_source.items()
-                if source_id in book_ids
-                for name in names_
-                if name in genres
-            ]
-            report.genre_links = services.book_genres_link(pairs=pairs)
