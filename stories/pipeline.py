@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,21 +149,7 @@ def write_chapters(story: Story, analysis: dict) -> list[StoryChapter]:
         learning_goals=intent.learning_goals if intent else "",
     )
     drafts = get_narrator().write(analysis, brief)
-    with transaction.atomic():
-        StoryChapter.objects.filter(story=story).delete()  # a retried story starts over
-        chapters = StoryChapter.objects.bulk_create(
-            [
-                StoryChapter(story=story, chapter_number=number, title=draft.title, script_segment=draft.text)
-                for number, draft in enumerate(drafts, start=1)
-            ]
-        )
-        script = "\n\n".join(f"{draft.title}\n{draft.text}" for draft in drafts)
-        Story.objects.filter(pk=story.pk).update(script_text=script)
-        if intent is not None:
-            type(intent).objects.filter(pk=intent.pk).update(
-                generated_plan={"chapters": [draft.title for draft in drafts]}
-            )
-    return chapters
+    return services.story_write_script(story=story, chapters=[(draft.title, draft.text) for draft in drafts])
 
 
 def synthesize(story: Story, chapters: list[StoryChapter]) -> tuple[float, str]:
@@ -187,7 +173,7 @@ def synthesize(story: Story, chapters: list[StoryChapter]) -> tuple[float, str]:
             audio_url,
         )
         start += duration
-    StoryChapter.objects.bulk_update(chapters, ["start_time_seconds", "duration_seconds", "audio_url"])
+    services.story_chapters_time(chapters=chapters)
     story_audio = ""
     if parts:
         concatenate_wavs(parts, story_audio_path(story.pk))

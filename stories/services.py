@@ -10,7 +10,7 @@ from core.errors import ConflictError, QuotaExceededError
 from core.validation import reject_fields_outside
 from stories.analysis import is_local, parse_repo_url, remote_url_problem
 from stories.media import orphaned_story_folders, story_media_remove
-from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryIntent, StoryStatus
+from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryChapter, StoryIntent, StoryStatus
 from stories.selectors import month_bounds, stories_used_this_month
 
 INTENT_FIELDS = frozenset(
@@ -162,6 +162,31 @@ def story_fail(*, story_id, message: str) -> bool:
         )
         == 1
     )
+
+
+@transaction.atomic
+def story_write_script(*, story: Story, chapters: list[tuple[str, str]]) -> list[StoryChapter]:
+    """Store a story's script as ``(title, text)`` chapters (a retried story starts over), the whole
+    script on the story, and the chapter plan on its intent."""
+    StoryChapter.objects.filter(story=story).delete()
+    written = StoryChapter.objects.bulk_create(
+        [
+            StoryChapter(story=story, chapter_number=number, title=title, script_segment=text)
+            for number, (title, text) in enumerate(chapters, start=1)
+        ]
+    )
+    script = "\n\n".join(f"{title}\n{text}" for title, text in chapters)
+    Story.objects.filter(pk=story.pk).update(script_text=script)
+    if story.intent_id is not None:
+        StoryIntent.objects.filter(pk=story.intent_id).update(
+            generated_plan={"chapters": [title for title, _text in chapters]}
+        )
+    return written
+
+
+def story_chapters_time(*, chapters: list[StoryChapter]) -> None:
+    """Save each chapter's start, length and audio URL, as measured from its audio, in one statement."""
+    StoryChapter.objects.bulk_update(chapters, ["start_time_seconds", "duration_seconds", "audio_url"])
 
 
 def story_rename(*, story: Story, title: str) -> Story:
