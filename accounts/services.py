@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import TIER_API_LIMITS, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.selectors import api_key_active_count
 from core.errors import ConflictError
-from core.validation import reject_fields_outside
+from core.services import insert_or_conflict, model_update
 from ratelimits.services import rate_limit_give_back, rate_limit_hit
 
 API_KEY_PREFIX = "folio"
@@ -43,18 +43,17 @@ def user_create(
             raise ValidationError({"password": exc.messages}) from exc
     if User.objects.filter(email__lower=email.lower()).exists():
         raise ConflictError({"email": ["A user with this email address already exists."]})
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(
-                email,
-                password,
-                first_name=first_name,
-                last_name=last_name,
-                timezone=timezone_name,
-                **extra_fields,
-            )
-    except IntegrityError as exc:  # a concurrent registration won the race
-        raise ConflictError({"email": ["A user with this email address already exists."]}) from exc
+    return insert_or_conflict(  # a concurrent registration may win the race
+        lambda: User.objects.create_user(
+            email,
+            password,
+            first_name=first_name,
+            last_name=last_name,
+            timezone=timezone_name,
+            **extra_fields,
+        ),
+        conflict=ConflictError({"email": ["A user with this email address already exists."]}),
+    )
 
 
 USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "timezone"})
@@ -62,12 +61,7 @@ USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "timezone"})
 
 def user_update(*, user: User, data: dict) -> User:
     """Users may change their names and timezone, nothing else (no tier, quota, staff or identity)."""
-    reject_fields_outside(data, USER_EDITABLE_FIELDS)
-    for field, value in data.items():
-        setattr(user, field, value)
-    user.full_clean(exclude=["password"], validate_unique=False)
-    user.save(update_fields=[*data, "updated_at"])
-    return user
+    return model_update(instance=user, fields=USER_EDITABLE_FIELDS, data=data, clean_exclude=("password",))
 
 
 def user_set_tier(*, user: User, tier: str) -> User:
@@ -95,12 +89,13 @@ PREFERENCE_FIELDS = frozenset(
 
 
 def user_preferences_update(*, preferences: UserPreferences, data: dict) -> UserPreferences:
-    reject_fields_outside(data, PREFERENCE_FIELDS, "Unknown preference.")
-    for field, value in data.items():
-        setattr(preferences, field, value)
-    preferences.full_clean(exclude=["user"], validate_unique=False)
-    preferences.save(update_fields=[*data, "updated_at"])
-    return preferences
+    return model_update(
+        instance=preferences,
+        fields=PREFERENCE_FIELDS,
+        data=data,
+        clean_exclude=("user",),
+        refusal="Unknown preference.",
+    )
 
 
 # --- login lock-out ------------------------------------------------------------------

@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from catalog.importing import BookRow, ImportReport, genre_links_from_tags, plan_book_import
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from core.errors import ConflictError
+from core.services import insert_or_conflict
 from core.validation import reject_fields_outside
 
 BOOK_WRITABLE_FIELDS = frozenset(
@@ -36,13 +36,14 @@ def _book_save(book: Book, *, genres: list[Genre] | None) -> Book:
     book.full_clean(validate_unique=False, validate_constraints=False)
     if book.isbn and Book.objects.filter(isbn=book.isbn).exclude(pk=book.pk).exists():
         raise ConflictError({"isbn": ["A book with this ISBN already exists."]})
-    try:
-        with transaction.atomic():
-            book.save()
-            if genres is not None:
-                book.genres.set(genres)
-    except IntegrityError as exc:  # a concurrent write took the ISBN after our check
-        raise ConflictError({"isbn": ["A book with this ISBN already exists."]}) from exc
+
+    def save() -> None:
+        book.save()
+        if genres is not None:
+            book.genres.set(genres)
+
+    # A concurrent write may take the ISBN after the check above.
+    insert_or_conflict(save, conflict=ConflictError({"isbn": ["A book with this ISBN already exists."]}))
     return book
 
 
@@ -85,11 +86,9 @@ def _genre_save(genre: Genre) -> Genre:
         raise ConflictError({"name": ["A genre with this name already exists."]})
     if others.filter(slug=genre.slug).exists():
         raise ConflictError({"slug": ["A genre with this slug already exists."]})
-    try:
-        with transaction.atomic():
-            genre.save()
-    except IntegrityError as exc:  # a concurrent write took the name or slug after our check
-        raise ConflictError({"name": ["A genre with this name or slug already exists."]}) from exc
+    insert_or_conflict(  # a concurrent write may take the name or slug after the checks above
+        genre.save, conflict=ConflictError({"name": ["A genre with this name or slug already exists."]})
+    )
     return genre
 
 

@@ -3,13 +3,13 @@ collection row (``SELECT … FOR UPDATE``), so concurrent moves in one collectio
 positions stay 0..n-1 without ties; deferred unique constraints on positions are the database backstop."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Case, F, QuerySet, Value, When
 
 from accounts.models import User
 from catalog.models import Book
 from collections_app.models import Collection, CollectionBook, CollectionGroup, GroupBook, Visibility
-from core.validation import reject_fields_outside
+from core.services import insert_or_conflict, model_update
 
 COLLECTION_FIELDS = frozenset({"name", "description", "visibility"})
 
@@ -41,14 +41,9 @@ def collection_create(
 
 
 def collection_update(*, collection: Collection, **fields) -> Collection:
-    reject_fields_outside(fields, COLLECTION_FIELDS)
     if "name" in fields:
         fields["name"] = _clean_name(fields["name"])
-    for field, value in fields.items():
-        setattr(collection, field, value)
-    collection.full_clean()
-    collection.save()
-    return collection
+    return model_update(instance=collection, fields=COLLECTION_FIELDS, data=fields)
 
 
 def collection_delete(*, collection: Collection) -> None:
@@ -112,11 +107,10 @@ def group_create(
     )
     group = CollectionGroup(collection=collection, name=name, description=description, position=position)
     group.full_clean(validate_constraints=False, validate_unique=False)
-    try:
-        with transaction.atomic():
-            group.save(force_insert=True)
-    except IntegrityError as exc:
-        raise ValidationError({"name": "This collection already has a group with that name."}) from exc
+    insert_or_conflict(
+        lambda: group.save(force_insert=True),
+        conflict=ValidationError({"name": "This collection already has a group with that name."}),
+    )
     return group
 
 

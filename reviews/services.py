@@ -1,11 +1,12 @@
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Book
 from core.errors import ConflictError
+from core.services import insert_or_conflict
 from reviews.models import HIDDEN_REASON_MAX, Review
 
 ALREADY_REVIEWED = (
@@ -20,11 +21,7 @@ def review_create(*, user: User, book: Book, rating: int, review_text: str = "")
     """
     review = Review(user=user, book=book, rating=rating, review_text=review_text)
     review.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            review.save(force_insert=True)
-    except IntegrityError as exc:
-        raise ConflictError(ALREADY_REVIEWED) from exc
+    insert_or_conflict(lambda: review.save(force_insert=True), conflict=ConflictError(ALREADY_REVIEWED))
     return review
 
 

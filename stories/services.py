@@ -2,11 +2,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from core.errors import ConflictError, QuotaExceededError
+from core.services import insert_or_conflict, model_update
 from core.validation import reject_fields_outside
 from stories.analysis import is_local, parse_repo_url, remote_url_problem
 from stories.media import orphaned_story_folders, story_media_remove
@@ -71,12 +72,7 @@ def intent_create(*, user: User, repository: Repository, **fields) -> StoryInten
 
 
 def intent_update(*, intent: StoryIntent, **fields) -> StoryIntent:
-    reject_fields_outside(fields, INTENT_FIELDS)
-    for name, value in fields.items():
-        setattr(intent, name, value)
-    intent.full_clean()
-    intent.save()
-    return intent
+    return model_update(instance=intent, fields=INTENT_FIELDS, data=fields)
 
 
 def intent_delete(*, intent: StoryIntent) -> None:
@@ -131,11 +127,9 @@ def story_create(
         voice_id=voice_id,
     )
     story.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            story.save(force_insert=True)
-    except IntegrityError as exc:
-        raise ConflictError("This intent already has a story.") from exc
+    insert_or_conflict(
+        lambda: story.save(force_insert=True), conflict=ConflictError("This intent already has a story.")
+    )
     _enqueue(story.pk)
     return story
 

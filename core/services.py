@@ -1,0 +1,44 @@
+"""The two steps every app's services share: updating the fields a caller may change, and inserting a
+row whose uniqueness a concurrent write may have taken first."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import IntegrityError, models, transaction
+
+from core.validation import CANNOT_CHANGE, reject_fields_outside
+
+T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
+
+
+def model_update(
+    *,
+    instance: M,
+    fields: frozenset[str],
+    data: dict,
+    clean_exclude: tuple[str, ...] = (),
+    refusal: str = CANNOT_CHANGE,
+) -> M:
+    """Set ``data`` on ``instance`` — names outside ``fields`` are refused by name, so no entry point can
+    mass-assign a tier or a counter — validate the model, and save those columns only (with
+    ``updated_at`` when the model keeps one)."""
+    reject_fields_outside(data, fields, refusal)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean(exclude=list(clean_exclude), validate_unique=False)
+    stamped = (
+        ["updated_at"] if any(field.name == "updated_at" for field in instance._meta.concrete_fields) else []
+    )
+    instance.save(update_fields=[*data, *stamped])
+    return instance
+
+
+def insert_or_conflict(save: Callable[[], T], *, conflict: Exception) -> T:
+    """Run ``save`` in a savepoint; an integrity error (a concurrent write took the unique value after the
+    service's own check) becomes ``conflict``, and the caller's transaction goes on."""
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError as exc:
+        raise conflict from exc
