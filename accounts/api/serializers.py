@@ -85,7 +85,7 @@ class UserLoginSerializer(StrictSerializer):
 
 
 class UserUpdateSerializer(StrictSerializer):
-    """Only names and timezone; any other key in the body is refused by the service with a 400."""
+    """Only names and timezone; any other key in the body is a 400 naming it (StrictSerializer)."""
 
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
