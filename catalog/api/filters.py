@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
 from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import Book
@@ -11,7 +12,8 @@ ORDERINGS = {
     "-average_rating": ("-weighted_rating", "id"),
     "-total_reviews": ("-total_reviews", "id"),
     "title": ("title", "id"),
-    "-publication_year": ("-publication_year", "id"),
+    # Nulls last, as books_pub_year_idx stores them: an undated book is not the newest.
+    "-publication_year": (F("publication_year").desc(nulls_last=True), "id"),
 }
 
 
