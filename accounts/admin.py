@@ -133,7 +133,15 @@ class ApiKeyInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["name", "prefix", "permissions", "rate_limit", "is_active", "last_used_at", "expires_at"]
-    readonly_fields = fields
+    readonly_fields = [
+        "name",
+        "prefix",
+        "permissions",
+        "rate_limit",
+        "is_active",
+        "last_used_at",
+        "expires_at",
+    ]
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):

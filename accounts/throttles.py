@@ -1,7 +1,7 @@
+from django.conf import settings
+
 from accounts.models import TIER_API_LIMITS, ApiKey
 from ratelimits.throttles import CounterThrottle
-
-HOUR = 3600
 
 
 class UserRateThrottle(CounterThrottle):
@@ -12,7 +12,7 @@ class UserRateThrottle(CounterThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         ceiling = TIER_API_LIMITS[request.user.subscription_tier].hourly_requests
-        return f"user:{request.user.pk}", ceiling, HOUR
+        return f"user:{request.user.pk}", ceiling, settings.API_RATE_WINDOW_SECONDS
 
 
 class ApiKeyRateThrottle(CounterThrottle):
@@ -23,4 +23,8 @@ class ApiKeyRateThrottle(CounterThrottle):
         if not isinstance(request.auth, ApiKey):
             return None
         ceiling = TIER_API_LIMITS[request.user.subscription_tier].key_rate_limit_max
-        return f"api-key:{request.auth.pk}", min(request.auth.rate_limit, ceiling), HOUR
+        return (
+            f"api-key:{request.auth.pk}",
+            min(request.auth.rate_limit, ceiling),
+            settings.API_RATE_WINDOW_SECONDS,
+        )

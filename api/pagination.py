@@ -22,7 +22,8 @@ class CountInRowPaginator(Paginator):
     then runs once; a page past the end, having no rows, falls back to a count."""
 
     def page(self, number):
-        if ROW_COUNT not in self.object_list.query.annotations:
+        query = getattr(self.object_list, "query", None)
+        if query is None or ROW_COUNT not in query.annotations:
             return super().page(number)
         number = self.validate_number_without_count(number)
         bottom = (number - 1) * self.per_page
@@ -30,7 +31,7 @@ class CountInRowPaginator(Paginator):
         if rows:
             self.__dict__["count"] = getattr(rows[0], ROW_COUNT)
         self.validate_number(number)  # past the end: EmptyPage, from the fallback count
-        return self._get_page(rows, number, self)
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's own factory
 
     def validate_number_without_count(self, number) -> int:
         try:
@@ -185,7 +186,7 @@ class NewestFirstCursorPagination(pagination.BasePagination):
             raise invalid from exc
         if created_at is None or created_at.tzinfo is None:
             raise invalid
-        return backwards, key
+        return backwards, (created_at, key[1])
 
 
 def page_size_from(request, name: str, default: int, maximum: int) -> int:

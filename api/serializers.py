@@ -1,7 +1,14 @@
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.http import QueryDict
 from rest_framework import serializers
+
+# The mixin goes in front of a DRF serializer; the type checker is told so.
+if TYPE_CHECKING:
+    _SerializerBase = serializers.Serializer
+else:
+    _SerializerBase = object
 
 # What each kind of field takes from a JSON body. DRF would otherwise coerce: 0 into "0" for text,
 # "5" into 5 for numbers, "yes" into true.
@@ -17,7 +24,7 @@ JSON_TYPES: list[tuple[type | tuple[type, ...], tuple[type, ...], str]] = [
 # a body key the serializer does not know is a 400 naming it, never silently dropped, so a client's typo
 # ("ratng") or an attempt to set a field it may not ("is_staff") is told so; and a JSON value of the wrong
 # type is a 400 instead of being coerced.
-class StrictInputMixin:
+class StrictInputMixin(_SerializerBase):
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             unknown = sorted(str(key) for key in data if key not in self.fields)

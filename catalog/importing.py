@@ -8,7 +8,7 @@ rejected only when its title or author is missing or unusable. Every issue carri
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -28,9 +28,9 @@ BOOK_COLUMNS = (
 )
 BOOK_TAG_COLUMNS = ("goodreads_book_id", "tag_id")
 TAG_COLUMNS = ("tag_id", "tag_name")
-TITLE_MAX = Book._meta.get_field("title").max_length
-AUTHOR_MAX = Book._meta.get_field("author").max_length
-URL_MAX = Book._meta.get_field("cover_image_url").max_length
+TITLE_MAX: int = Book._meta.get_field("title").max_length  # type: ignore[assignment]  # set on both
+AUTHOR_MAX: int = Book._meta.get_field("author").max_length  # type: ignore[assignment]
+URL_MAX: int = Book._meta.get_field("cover_image_url").max_length  # type: ignore[assignment]
 SYNCED_FIELDS = ("title", "author", "publication_year", "language_code", "cover_image_url")
 
 # User tags that name a genre. Most goodbooks tags are shelves ("to-read", "owned"), not genres.
@@ -123,7 +123,7 @@ class ImportReport:
         )
 
 
-def require_columns(header: list[str], required: Iterable[str]) -> None:
+def require_columns(header: Sequence[str], required: Iterable[str]) -> None:
     missing = [column for column in required if column not in header]
     if missing:
         raise ImportFileError(

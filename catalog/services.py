@@ -1,3 +1,5 @@
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
@@ -105,7 +107,7 @@ def genres_ensure(*, names: list[str]) -> dict[str, Genre]:
     return {genre.name: genre for genre in Genre.objects.filter(slug__in=wanted)}
 
 
-def book_genres_link(*, pairs: list[tuple[object, int]]) -> int:
+def book_genres_link(*, pairs: list[tuple[uuid.UUID, int]]) -> int:
     """Link (book_id, genre_id) pairs, skipping existing links. Returns how many were asked for."""
     BookGenre.objects.bulk_create(
         [BookGenre(book_id=book_id, genre_id=genre_id) for book_id, genre_id in pairs],

@@ -81,7 +81,7 @@ class GroupInline(SafeFormsAdminMixin, admin.TabularInline):
     fields = ["move", "name", "description", "books", "place"]
     readonly_fields = ["move"]
     classes = ["group-orderable"]
-    formfield_overrides = {
+    formfield_overrides = {  # type: ignore[misc]  # the mixin's, plus narrower widgets for a table row
         **SafeFormsAdminMixin.formfield_overrides,
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 28})},
         models.CharField: {"widget": forms.TextInput(attrs={"size": 22})},

@@ -1,6 +1,6 @@
 """Folio's admin site: Django's, with figures and a 30-day reviews chart on its index page."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -36,7 +36,7 @@ def dashboard() -> dict:
     one GROUP BY for the chart's days (an index range on ``reviews.created_at``), one for story statuses."""
     today = timezone.localdate()
     first_day = today - timedelta(days=CHART_DAYS - 1)
-    since = timezone.make_aware(timezone.datetime.combine(first_day, timezone.datetime.min.time()))
+    since = timezone.make_aware(datetime.combine(first_day, time.min))
     week_ago = timezone.now() - timedelta(days=7)
     counts = _counts(week_ago)
     per_day = dict(

@@ -72,7 +72,8 @@ def embedded_database_settings(data_dir: Path, name: str = DATABASE_NAME) -> dic
     with psycopg.connect(host=str(data_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
         # The data sit on a local disk and mostly in memory: random reads cost little more than sequential
         # ones (the usual SSD setting), so the planner uses the search indexes for broad queries too.
-        if conn.execute("SHOW random_page_cost").fetchone()[0] != RANDOM_PAGE_COST:
+        current = conn.execute("SHOW random_page_cost").fetchone()
+        if current is None or current[0] != RANDOM_PAGE_COST:
             conn.execute(f"ALTER SYSTEM SET random_page_cost = {RANDOM_PAGE_COST}")
             conn.execute("SELECT pg_reload_conf()")
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()

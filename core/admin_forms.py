@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
@@ -67,7 +70,9 @@ class SafeFormsAdminMixin:
     """For every ModelAdmin and inline: JSON fields that refuse what PostgreSQL cannot hold, and
     autocomplete widgets that survive ids that are not ids."""
 
-    formfield_overrides = {models.JSONField: {"form_class": SafeJSONField}}
+    formfield_overrides: Mapping[type[models.Field], Mapping[str, Any]] = {
+        models.JSONField: {"form_class": SafeJSONField}
+    }
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -103,8 +108,9 @@ class ServiceErrorsAdminMixin:
             request._service_error = error  # the second pass shows it instead of saving
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # ``change`` travels as a keyword: Django's UserAdmin.get_form takes it only through **kwargs.
+        form = super().get_form(request, obj, change=change, **kwargs)
         error = getattr(request, "_service_error", None)
         if error is None:
             return form

@@ -40,6 +40,6 @@ class AnonRateThrottle(CounterThrottle):
 def _rate(scope: str) -> tuple[int, int]:
     from rest_framework.settings import api_settings
 
-    num, period = api_settings.DEFAULT_THROTTLE_RATES[scope].split("/")
+    num, period = str(api_settings.DEFAULT_THROTTLE_RATES[scope]).split("/")
     seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
     return int(num), seconds

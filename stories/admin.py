@@ -24,7 +24,7 @@ def minutes_seconds(seconds: float | None) -> str:
 class StoryChapterInline(admin.TabularInline):
     model = StoryChapter
     fields = ["chapter_number", "title", "starts_at", "lasts", "play"]
-    readonly_fields = fields
+    readonly_fields = ["chapter_number", "title", "starts_at", "lasts", "play"]
 
     @admin.display(description="play")
     def play(self, chapter: StoryChapter) -> str:

@@ -131,7 +131,7 @@ def open_repository(url: str, limits: FetchLimits | None = None, *, allow_local:
 def head_commit_id(repo: Repo, branch: str) -> bytes:
     for ref in (f"refs/heads/{branch}".encode(), f"refs/remotes/origin/{branch}".encode(), b"HEAD"):
         try:
-            return repo.refs[ref]
+            return repo.refs[ref]  # type: ignore[index]  # dulwich's stubs are narrower than its API
         except KeyError:
             continue
     raise RepositoryError("The repository has no commits yet.")
@@ -178,7 +178,7 @@ def analyze(repo: Repo, head: bytes) -> dict:
     files = 0
     paths: list[str] = []
     largest_by_folder: dict[str, list[tuple[int, str]]] = {}  # the five longest files of each folder
-    for entry in iter_tree_contents(repo.object_store, commit.tree):
+    for entry in iter_tree_contents(repo.object_store, commit.tree):  # type: ignore[attr-defined]  # dulwich's stubs are narrower than its API
         if files >= MAX_FILES:
             break
         path = entry.path.decode("utf-8", "replace")
@@ -196,7 +196,7 @@ def analyze(repo: Repo, head: bytes) -> dict:
         if entry.mode & 0o170000 != 0o100000:  # not a regular file (symlink, submodule)
             continue
         blob = repo[entry.sha]
-        data = blob.data if blob.raw_length() <= MAX_BLOB_BYTES else b""
+        data = blob.data if blob.raw_length() <= MAX_BLOB_BYTES else b""  # type: ignore[attr-defined]  # dulwich's stubs are narrower than its API
         if not rest and not readme and name.lower().startswith("readme"):
             readme = _readme_excerpt(data.decode("utf-8", "replace"))
         if b"\0" in data[:8000]:
@@ -218,7 +218,7 @@ def analyze(repo: Repo, head: bytes) -> dict:
 
     authors: Counter[str] = Counter()
     times: list[int] = []
-    for walk_entry in repo.get_walker(include=[head], max_entries=MAX_COMMITS):
+    for walk_entry in repo.get_walker(include=[head], max_entries=MAX_COMMITS):  # type: ignore[list-item]  # dulwich's stubs are narrower than its API
         authored = walk_entry.commit
         authors[authored.author.decode("utf-8", "replace").split(" <")[0]] += 1
         times.append(authored.commit_time)

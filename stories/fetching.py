@@ -134,7 +134,7 @@ def _public_connection_classes(allowed_networks: list[Network]):
             infos = socket.getaddrinfo(conn._dns_host, conn.port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise NewConnectionError(conn, "name resolution failed") from exc
-        addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
         if not addresses or not all(address_is_allowed(a, allowed_networks) for a in addresses):
             raise AddressRefused("the host resolves to an address that is not public")
         last_error: Exception | None = None
@@ -142,7 +142,7 @@ def _public_connection_classes(allowed_networks: list[Network]):
             try:
                 # The address just checked, never the name again: DNS cannot answer differently now.
                 return create_connection(
-                    (info[4][0], conn.port),
+                    (str(info[4][0]), conn.port),
                     conn.timeout,
                     source_address=conn.source_address,
                     socket_options=conn.socket_options,

@@ -195,6 +195,8 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+# The window of per-user and per-key request limits (their limits are per hour: keep the default).
+API_RATE_WINDOW_SECONDS = env.int("API_RATE_WINDOW_SECONDS", default=3600)
 LOGIN_COOLOFF_SECONDS = env.int("LOGIN_COOLOFF_SECONDS", default=900)
 
 STORY_VOICE_BACKEND = env("STORY_VOICE_BACKEND", default="stories.voices.EspeakVoice")

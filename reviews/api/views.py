@@ -1,9 +1,12 @@
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from accounts.models import User
 from api.pagination import NewestFirstCursorPagination
 from api.schema import UUID_PATTERN
 from catalog.models import Book
@@ -57,7 +60,8 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             return selectors.review_get_queryset(viewer=user, include_hidden=True)
         queryset = selectors.review_get_queryset(viewer=user)
         if self.action in ("partial_update", "destroy"):
-            queryset = queryset.filter(user_id=user.pk)  # someone else's review does not exist for you
+            # Writes need a signed-in user (IsAuthenticatedOrReadOnly); someone else's review does not exist for you.
+            queryset = queryset.filter(user=cast(User, user))
         return queryset
 
     @extend_schema(request=ReviewUpdateSerializer, responses=ReviewReadSerializer)

@@ -8,15 +8,17 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 
 SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK_BYTES = 64 * 1024
 
 
-def _requested_range(header: str, size: int) -> tuple[int, int] | None | bool:
+def _requested_range(header: str, size: int) -> tuple[int, int] | None | Literal[False]:
     """``(first, last)`` inclusive; None for the whole file; False when no byte of the file is asked for."""
     match = SINGLE_RANGE.match(header.strip().replace(" ", ""))
     if not match or match.group(1) == match.group(2) == "":
@@ -46,10 +48,11 @@ def _read(path: Path, first: int, last: int) -> Iterator[bytes]:
             yield chunk
 
 
-def ranged_file_response(request: HttpRequest, path: Path, content_type: str) -> HttpResponse:
+def ranged_file_response(request: HttpRequest, path: Path, content_type: str) -> HttpResponseBase:
     stat = os.stat(path)
     size = stat.st_size
     requested = _requested_range(request.headers.get("Range", ""), size)
+    response: HttpResponseBase
     if requested is False:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"

@@ -82,11 +82,14 @@ class IntentWriteSerializer(StrictSerializer):
         child=StrictStringField(max_length=100), max_length=10, required=False, help_text="A list of strings."
     )
     learning_goals = StrictStringField(max_length=5000, required=False, allow_blank=True)
-    conversation_history = ConversationTurnSerializer(many=True, required=False, max_length=100)
+    # DRF passes max_length on to the ListSerializer that many=True builds; the stubs do not know it.
+    conversation_history = ConversationTurnSerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=100
+    )
 
 
 class IntentUpdateSerializer(IntentWriteSerializer):
-    repository = None
+    repository = None  # type: ignore[assignment]  # DRF's way to drop an inherited field
     intent_category = serializers.ChoiceField(choices=IntentCategory.choices, required=False)
 
 

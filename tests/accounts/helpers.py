@@ -1,11 +1,4 @@
-import time
-
-HOUR = 3600
-
-
-def clear_of_window_boundary(*, window: int = HOUR, margin: float = 20.0) -> None:
-    """Wait, if need be, until the current fixed rate-limit window has more than ``margin`` seconds left,
-    so a test counting hits against an hourly limit never sees its counts reset half-way."""
-    left = window - time.time() % window
-    if left <= margin:
-        time.sleep(left + 0.5)
+# Rate-limit windows are fixed and aligned to the epoch; a test that counts hits sets its window to a
+# year, so a boundary (which would reset the counts half-way) falls in it about once in 10^6 runs of a
+# 30-second test, and nothing waits on the clock.
+LONG_WINDOW = 365 * 24 * 3600
