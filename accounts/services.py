@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import TIER_API_LIMITS, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.selectors import api_key_active_count
 from core.errors import ConflictError
-from core.services import insert_or_conflict, model_update
+from core.services import UNSET, given, insert_or_conflict, model_update
 from ratelimits.services import rate_limit_give_back, rate_limit_hit
 
 API_KEY_PREFIX = "folio"
@@ -59,8 +59,11 @@ def user_create(
 USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "timezone"})
 
 
-def user_update(*, user: User, data: dict) -> User:
+def user_update(
+    *, user: User, first_name: str = UNSET, last_name: str = UNSET, timezone: str = UNSET
+) -> User:
     """Users may change their names and timezone, nothing else (no tier, quota, staff or identity)."""
+    data = given(first_name=first_name, last_name=last_name, timezone=timezone)
     return model_update(instance=user, fields=USER_EDITABLE_FIELDS, data=data, clean_exclude=("password",))
 
 
@@ -88,14 +91,23 @@ PREFERENCE_FIELDS = frozenset(
 )
 
 
-def user_preferences_update(*, preferences: UserPreferences, data: dict) -> UserPreferences:
-    return model_update(
-        instance=preferences,
-        fields=PREFERENCE_FIELDS,
-        data=data,
-        clean_exclude=("user",),
-        refusal="Unknown preference.",
+def user_preferences_update(
+    *,
+    preferences: UserPreferences,
+    theme: str = UNSET,
+    custom_hours: dict | None = UNSET,
+    communication_preferences: dict = UNSET,
+    onboarding_completed: bool = UNSET,
+    extra: dict = UNSET,
+) -> UserPreferences:
+    data = given(
+        theme=theme,
+        custom_hours=custom_hours,
+        communication_preferences=communication_preferences,
+        onboarding_completed=onboarding_completed,
+        extra=extra,
     )
+    return model_update(instance=preferences, fields=PREFERENCE_FIELDS, data=data, clean_exclude=("user",))
 
 
 # --- login lock-out ------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
@@ -7,8 +8,7 @@ from catalog.importing import BookRow, ImportReport, genre_links_from_tags, plan
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from core.errors import ConflictError
-from core.services import insert_or_conflict
-from core.validation import reject_fields_outside
+from core.services import UNSET, given, insert_or_conflict
 
 BOOK_WRITABLE_FIELDS = frozenset(
     {
@@ -49,14 +49,55 @@ def _book_save(book: Book, *, genres: list[Genre] | None) -> Book:
     return book
 
 
-def book_create(*, genres: list[Genre] | None = None, **fields) -> Book:
-    reject_fields_outside(fields, BOOK_WRITABLE_FIELDS, "This field cannot be set.")
-    fields["isbn"] = isbn_clean(fields.get("isbn"))
-    return _book_save(Book(**fields), genres=genres)
+def book_create(
+    *,
+    title: str,
+    author: str,
+    isbn: str | None = None,
+    description: str = "",
+    cover_image_url: str = "",
+    publication_date: date | None = None,
+    publication_year: int | None = None,
+    language_code: str = "",
+    genres: list[Genre] | None = None,
+) -> Book:
+    book = Book(
+        title=title,
+        author=author,
+        isbn=isbn_clean(isbn),
+        description=description,
+        cover_image_url=cover_image_url,
+        publication_date=publication_date,
+        publication_year=publication_year,
+        language_code=language_code,
+    )
+    return _book_save(book, genres=genres)
 
 
-def book_update(*, book: Book, genres: list[Genre] | None = None, **fields) -> Book:
-    reject_fields_outside(fields, BOOK_WRITABLE_FIELDS)
+def book_update(
+    *,
+    book: Book,
+    title: str = UNSET,
+    author: str = UNSET,
+    isbn: str | None = UNSET,
+    description: str = UNSET,
+    cover_image_url: str = UNSET,
+    publication_date: date | None = UNSET,
+    publication_year: int | None = UNSET,
+    language_code: str = UNSET,
+    genres: list[Genre] | None = None,
+) -> Book:
+    """Change the fields given (others stay); ``genres``, when given, replaces the book's genres."""
+    fields = given(
+        title=title,
+        author=author,
+        isbn=isbn,
+        description=description,
+        cover_image_url=cover_image_url,
+        publication_date=publication_date,
+        publication_year=publication_year,
+        language_code=language_code,
+    )
     if "isbn" in fields:
         fields["isbn"] = isbn_clean(fields["isbn"])
     for field, value in fields.items():
@@ -73,8 +114,8 @@ def genre_create(*, name: str, slug: str = "", description: str = "") -> Genre:
     return _genre_save(genre)
 
 
-def genre_update(*, genre: Genre, **fields) -> Genre:
-    for field, value in fields.items():
+def genre_update(*, genre: Genre, name: str = UNSET, slug: str = UNSET, description: str = UNSET) -> Genre:
+    for field, value in given(name=name, slug=slug, description=description).items():
         setattr(genre, field, value)
     return _genre_save(genre)
 

@@ -9,7 +9,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 from accounts.models import User
 from catalog.models import Book
 from collections_app.models import Collection, CollectionBook, CollectionGroup, GroupBook, Visibility
-from core.services import insert_or_conflict, model_update
+from core.services import UNSET, given, insert_or_conflict, model_update
 
 COLLECTION_FIELDS = frozenset({"name", "description", "visibility"})
 
@@ -40,7 +40,10 @@ def collection_create(
     return collection
 
 
-def collection_update(*, collection: Collection, **fields) -> Collection:
+def collection_update(
+    *, collection: Collection, name: str = UNSET, description: str = UNSET, visibility: str = UNSET
+) -> Collection:
+    fields = given(name=name, description=description, visibility=visibility)
     if "name" in fields:
         fields["name"] = _clean_name(fields["name"])
     return model_update(instance=collection, fields=COLLECTION_FIELDS, data=fields)

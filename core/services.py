@@ -2,13 +2,31 @@
 row whose uniqueness a concurrent write may have taken first."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
 from core.validation import CANNOT_CHANGE, reject_fields_outside
 
 T = TypeVar("T")
+
+
+class _Unset:
+    """A parameter the caller did not pass (``None`` may be a value to store)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+# Typed as Any so that ``title: str = UNSET`` type-checks; ``given`` drops it.
+UNSET: Any = _Unset()
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The keyword arguments a caller actually passed to an update service."""
+    return {name: value for name, value in values.items() if value is not UNSET}
+
+
 M = TypeVar("M", bound=models.Model)
 
 

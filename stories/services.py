@@ -7,11 +7,18 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import ConflictError, QuotaExceededError
-from core.services import insert_or_conflict, model_update
-from core.validation import reject_fields_outside
+from core.services import UNSET, given, insert_or_conflict, model_update
 from stories.analysis import is_local, parse_repo_url, remote_url_problem
 from stories.media import orphaned_story_folders, story_media_remove
-from stories.models import NON_TERMINAL_STATUSES, Repository, Story, StoryChapter, StoryIntent, StoryStatus
+from stories.models import (
+    NON_TERMINAL_STATUSES,
+    ExpertiseLevel,
+    Repository,
+    Story,
+    StoryChapter,
+    StoryIntent,
+    StoryStatus,
+)
 from stories.selectors import month_bounds, stories_used_this_month
 
 INTENT_FIELDS = frozenset(
@@ -62,17 +69,48 @@ def _check_owner(user: User, repository: Repository) -> None:
         raise ValidationError({"repository": "This repository belongs to another reader."})
 
 
-def intent_create(*, user: User, repository: Repository, **fields) -> StoryIntent:
-    reject_fields_outside(fields, INTENT_FIELDS)
+def intent_create(
+    *,
+    user: User,
+    repository: Repository,
+    intent_category: str,
+    expertise_level: str = ExpertiseLevel.INTERMEDIATE,
+    focus_areas: list[str] | None = None,
+    learning_goals: str = "",
+    conversation_history: list[dict] | None = None,
+) -> StoryIntent:
     _check_owner(user, repository)
-    intent = StoryIntent(user=user, repository=repository, **fields)
+    intent = StoryIntent(
+        user=user,
+        repository=repository,
+        intent_category=intent_category,
+        expertise_level=expertise_level,
+        focus_areas=focus_areas or [],
+        learning_goals=learning_goals,
+        conversation_history=conversation_history or [],
+    )
     intent.full_clean()
     intent.save()
     return intent
 
 
-def intent_update(*, intent: StoryIntent, **fields) -> StoryIntent:
-    return model_update(instance=intent, fields=INTENT_FIELDS, data=fields)
+def intent_update(
+    *,
+    intent: StoryIntent,
+    intent_category: str = UNSET,
+    expertise_level: str = UNSET,
+    focus_areas: list[str] = UNSET,
+    learning_goals: str = UNSET,
+    conversation_history: list[dict] = UNSET,
+) -> StoryIntent:
+    data = given(
+        intent_category=intent_category,
+        expertise_level=expertise_level,
+        focus_areas=focus_areas,
+        learning_goals=learning_goals,
+        conversation_history=conversation_history,
+    )
+    return model_update(instance=intent, fields=INTENT_FIELDS, data=data)
 
 
 def intent_delete(*, intent: StoryIntent) -> None:

@@ -105,7 +105,7 @@ class MeView(APIView):
     def patch(self, request):
         serializer = UserUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = services.user_update(user=request.user, data=dict(serializer.validated_data))
+        user = services.user_update(user=cast(User, request.user), **serializer.validated_data)
         return Response(UserReadSerializer(user).data)
 
 
@@ -134,9 +134,7 @@ class MePreferencesView(APIView):
         preferences = request.user.preferences
         serializer = UserPreferencesSerializer(preferences, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        preferences = services.user_preferences_update(
-            preferences=preferences, data=dict(serializer.validated_data)
-        )
+        preferences = services.user_preferences_update(preferences=preferences, **serializer.validated_data)
         return Response(UserPreferencesSerializer(preferences).data)
 
 
