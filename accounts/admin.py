@@ -126,22 +126,18 @@ class UserPreferencesInline(SafeFormsAdminMixin, admin.StackedInline):
     max_num = 1
 
 
+# What a key's row and page show (the secret is never stored, so never shown).
+KEY_SUMMARY = ["name", "prefix", "permissions", "rate_limit", "is_active", "last_used_at", "expires_at"]
+
+
 class ApiKeyInline(admin.TabularInline):
     """Keys are shown, never their hash or secret; revoke them from the API keys list."""
 
     model = ApiKey
     extra = 0
     can_delete = False
-    fields = ["name", "prefix", "permissions", "rate_limit", "is_active", "last_used_at", "expires_at"]
-    readonly_fields = [
-        "name",
-        "prefix",
-        "permissions",
-        "rate_limit",
-        "is_active",
-        "last_used_at",
-        "expires_at",
-    ]
+    fields = KEY_SUMMARY
+    readonly_fields = KEY_SUMMARY
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
@@ -227,17 +223,7 @@ class ApiKeyAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin
     list_filter = ["is_active"]
     search_fields = ["prefix", "name", "user__email"]
     list_select_related = ["user"]
-    fields = [
-        "user",
-        "name",
-        "prefix",
-        "permissions",
-        "rate_limit",
-        "is_active",
-        "last_used_at",
-        "expires_at",
-        "created_at",
-    ]
+    fields = ["user", *KEY_SUMMARY, "created_at"]
     readonly_fields = ["user", "prefix", "last_used_at", "created_at"]
     actions = ["revoke"]
     show_full_result_count = False
