@@ -127,7 +127,7 @@ class UserPreferencesInline(SafeFormsAdminMixin, admin.StackedInline):
 
 
 # What a key's row and page show (the secret is never stored, so never shown).
-KEY_SUMMARY = ["name", "prefix", "permissions", "rate_limit", "is_active", "last_used_at", "expires_at"]
+KEY_SUMMARY = ("name", "prefix", "permissions", "rate_limit", "is_active", "last_used_at", "expires_at")
 
 
 class ApiKeyInline(admin.TabularInline):
