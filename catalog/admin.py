@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from catalog import selectors
+from catalog import selectors, services
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from catalog.services import BOOK_WRITABLE_FIELDS
@@ -157,6 +157,17 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
         count = getattr(obj, "favorite_count", None)
         return "—" if count is None else f"{count} reader(s)"
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, as the API writes: the same ISBN rule and race-safe uniqueness.
+        fields = {name: form.cleaned_data[name] for name in BOOK_WRITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            services.book_update(book=obj, **fields)
+        else:
+            obj.pk, obj._state.adding = services.book_create(**fields).pk, False
+
+    def delete_model(self, request, obj):
+        services.book_delete(book=obj)
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
@@ -228,6 +239,16 @@ class GenreAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(book_count=Count("books"))
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in ("name", "slug", "description")}
+        if change:
+            services.genre_update(genre=obj, **fields)
+        else:
+            obj.pk, obj._state.adding = services.genre_create(**fields).pk, False
+
+    def delete_model(self, request, obj):
+        services.genre_delete(genre=obj)
 
     @admin.display(description="books", ordering="book_count")
     def book_count(self, obj: Genre) -> int:
