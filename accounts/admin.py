@@ -6,9 +6,9 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts import services
 from accounts.clients import client_ident
-from accounts.models import KNOWN_THEMES, TIER_QUOTAS, ApiKey, ApiKeyScope, User, UserPreferences
+from accounts.models import KNOWN_THEMES, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
-from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
+from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
@@ -145,7 +145,7 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
+class UserAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
     add_form = UserAddForm
     form = UserEditForm
     ordering = ["email"]
@@ -174,13 +174,37 @@ class UserAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
     ]
 
+    service_fields = services.STAFF_EDITABLE_FIELDS
+
+    def create_through_service(self, form, fields):
+        usable = form.cleaned_data.get("set_usable_password", True)
+        return services.user_create(
+            email=fields["email"], password=form.cleaned_data.get("password1") if usable else None
+        )
+
+    def update_through_service(self, obj, fields):
+        services.user_staff_update(user=obj, **fields)
+
     def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
         if change and "subscription_tier" in form.changed_data and "usage_quota" not in form.changed_data:
-            # A new tier brings its own quota unless the curator set one by hand in the same save.
-            obj.usage_quota = TIER_QUOTAS[obj.subscription_tier]
             quota = "unlimited" if obj.usage_quota is None else f"{obj.usage_quota} a month"
             self.message_user(request, f"Story quota set to the {obj.subscription_tier} tier's: {quota}.")
-        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not UserPreferences:
+            return super().save_formset(request, form, formset, change)
+        # Preferences through their service (the same validators as the API's), not formset.save().
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if row.has_changed():
+                preferences = row.instance  # the form has set the JSON it assembled on it
+                services.user_preferences_update(
+                    preferences=preferences,
+                    **{name: getattr(preferences, name) for name in services.PREFERENCE_FIELDS},
+                )
+                formset.changed_objects.append((preferences, row.changed_data))
+        return None
 
     def get_inlines(self, request, obj):
         # Preferences are created by the database with the user, so they are only edited afterwards.
@@ -198,17 +222,11 @@ class ApiKeyAdminForm(forms.ModelForm):
 
     class Meta:
         model = ApiKey
-        fields = ["name", "permissions", "rate_limit", "is_active", "expires_at"]
-
-    def clean_permissions(self) -> list[str]:
-        scopes = sorted(set(self.cleaned_data["permissions"]))
-        if ApiKeyScope.CATALOG_WRITE in scopes and not self.instance.user.is_staff:
-            raise forms.ValidationError("Only staff accounts can hold the catalog:write scope.")
-        return scopes
+        fields = sorted(services.API_KEY_EDITABLE_FIELDS)
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class ApiKeyAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ApiKeyAdminForm
     list_display = [
         "name",
@@ -227,6 +245,11 @@ class ApiKeyAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin
     readonly_fields = ["user", "prefix", "last_used_at", "created_at"]
     actions = ["revoke"]
     show_full_result_count = False
+
+    service_fields = services.API_KEY_EDITABLE_FIELDS
+
+    def update_through_service(self, obj, fields):
+        services.api_key_update(api_key=obj, **fields)
 
     def has_add_permission(self, request):
         return False

@@ -23,6 +23,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 # --- users -----------------------------------------------------------------------------------------
 
+EMAIL_TAKEN = "A user with this email address already exists."
+
 
 def user_create(
     *,
@@ -42,7 +44,7 @@ def user_create(
         except ValidationError as exc:
             raise ValidationError({"password": exc.messages}) from exc
     if User.objects.filter(email__lower=email.lower()).exists():
-        raise ConflictError({"email": ["A user with this email address already exists."]})
+        raise ConflictError({"email": [EMAIL_TAKEN]})
     return insert_or_conflict(  # a concurrent registration may win the race
         lambda: User.objects.create_user(
             email,
@@ -52,7 +54,7 @@ def user_create(
             timezone=timezone_name,
             **extra_fields,
         ),
-        conflict=ConflictError({"email": ["A user with this email address already exists."]}),
+        conflict=ConflictError({"email": [EMAIL_TAKEN]}),
     )
 
 
@@ -63,8 +65,51 @@ def user_update(
     *, user: User, first_name: str = UNSET, last_name: str = UNSET, timezone: str = UNSET
 ) -> User:
     """Users may change their names and timezone, nothing else (no tier, quota, staff or identity)."""
-    data = given(first_name=first_name, last_name=last_name, timezone=timezone)
+    data = given(locals(), USER_EDITABLE_FIELDS)
     return model_update(instance=user, fields=USER_EDITABLE_FIELDS, data=data, clean_exclude=("password",))
+
+
+# What staff may change on an account besides what its owner may (the admin's user page).
+STAFF_EDITABLE_FIELDS = USER_EDITABLE_FIELDS | {
+    "email",
+    "subscription_tier",
+    "usage_quota",
+    "external_auth_id",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+}
+
+
+def user_staff_update(
+    *,
+    user: User,
+    email: str = UNSET,
+    first_name: str = UNSET,
+    last_name: str = UNSET,
+    timezone: str = UNSET,
+    subscription_tier: str = UNSET,
+    usage_quota: int | None = UNSET,
+    external_auth_id: str | None = UNSET,
+    is_active: bool = UNSET,
+    is_staff: bool = UNSET,
+    is_superuser: bool = UNSET,
+) -> User:
+    """Staff's changes to an account. A new tier brings that tier's story quota unless a quota is given in
+    the same change; an email another account holds (in any letter case) is a conflict."""
+    data = given(locals(), STAFF_EDITABLE_FIELDS)
+    if "subscription_tier" in data and "usage_quota" not in data:
+        data["usage_quota"] = TIER_QUOTAS[data["subscription_tier"]]
+    if "email" in data:
+        data["email"] = User.objects.normalize_email(data["email"]).strip()
+        if User.objects.filter(email__lower=data["email"].lower()).exclude(pk=user.pk).exists():
+            raise ConflictError({"email": [EMAIL_TAKEN]})
+    return insert_or_conflict(
+        lambda: model_update(
+            instance=user, fields=STAFF_EDITABLE_FIELDS, data=data, clean_exclude=("password",)
+        ),
+        conflict=ConflictError({"email": [EMAIL_TAKEN]}),
+    )
 
 
 def user_set_tier(*, user: User, tier: str) -> User:
@@ -100,13 +145,7 @@ def user_preferences_update(
     onboarding_completed: bool = UNSET,
     extra: dict = UNSET,
 ) -> UserPreferences:
-    data = given(
-        theme=theme,
-        custom_hours=custom_hours,
-        communication_preferences=communication_preferences,
-        onboarding_completed=onboarding_completed,
-        extra=extra,
-    )
+    data = given(locals(), PREFERENCE_FIELDS)
     return model_update(instance=preferences, fields=PREFERENCE_FIELDS, data=data, clean_exclude=("user",))
 
 
@@ -174,23 +213,8 @@ def api_key_create(
     The tier caps a key's ``rate_limit`` and how many keys are active at once; the user's row is locked
     while counting, so concurrent creations cannot pass the cap together.
     """
-    if ApiKeyScope.CATALOG_WRITE in permissions and not user.is_staff:
-        raise ValidationError({"permissions": "Only staff accounts can hold the catalog:write scope."})
-    if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "The expiry must be in the future."})
-    user = User.objects.select_for_update().get(pk=user.pk)
-    limits = TIER_API_LIMITS[user.subscription_tier]
-    if rate_limit > limits.key_rate_limit_max:
-        raise ValidationError(
-            {
-                "rate_limit": f"At most {limits.key_rate_limit_max:,} requests an hour per key on the "
-                f"{user.subscription_tier} plan."
-            }
-        )
-    if api_key_active_count(user=user) >= limits.active_keys_max:
-        raise ConflictError(
-            f"The {user.subscription_tier} plan allows {limits.active_keys_max} active keys; revoke one first."
-        )
+    user = _api_key_check(user=user, permissions=permissions, rate_limit=rate_limit, expires_at=expires_at)
+    _api_key_check_room(user=user)
     secret = secrets.token_urlsafe(32)
     key = ApiKey(
         user=user,
@@ -204,6 +228,68 @@ def api_key_create(
     key.full_clean()
     key.save()
     return key, f"{API_KEY_PREFIX}_{key.prefix}_{secret}"
+
+
+def _api_key_check(
+    *, user: User, permissions: list[str], rate_limit: int, expires_at: datetime | None
+) -> User:
+    """Refuse what the owner's account may not hold; return the owner, its row locked (in a transaction)
+    so that concurrent creations and reactivations are counted one after another."""
+    if ApiKeyScope.CATALOG_WRITE in permissions and not user.is_staff:
+        raise ValidationError({"permissions": "Only staff accounts can hold the catalog:write scope."})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    limits = TIER_API_LIMITS[user.subscription_tier]
+    if rate_limit > limits.key_rate_limit_max:
+        raise ValidationError(
+            {
+                "rate_limit": f"At most {limits.key_rate_limit_max:,} requests an hour per key on the "
+                f"{user.subscription_tier} plan."
+            }
+        )
+    return user
+
+
+def _api_key_check_room(*, user: User) -> None:
+    limits = TIER_API_LIMITS[user.subscription_tier]
+    if api_key_active_count(user=user) >= limits.active_keys_max:
+        raise ConflictError(
+            f"The {user.subscription_tier} plan allows {limits.active_keys_max} active keys; revoke one first."
+        )
+
+
+API_KEY_EDITABLE_FIELDS = frozenset({"name", "permissions", "rate_limit", "is_active", "expires_at"})
+
+
+@transaction.atomic
+def api_key_update(
+    *,
+    api_key: ApiKey,
+    name: str = UNSET,
+    permissions: list[str] = UNSET,
+    rate_limit: int = UNSET,
+    is_active: bool = UNSET,
+    expires_at: datetime | None = UNSET,
+) -> ApiKey:
+    """Staff's changes to a key, under the rules of creating one: the owner's plan caps the rate limit and
+    the active keys (a key switched back on counts), catalog:write is for staff, an expiry lies ahead."""
+    data = given(locals(), API_KEY_EDITABLE_FIELDS)
+    if "permissions" in data:
+        data["permissions"] = sorted(set(data["permissions"]))
+    # Only what changes is judged (compared with the stored row: a form may have set the instance
+    # already), so a key made under an earlier plan can still be renamed.
+    stored = ApiKey.objects.select_related("user").get(pk=api_key.pk)
+    changed = {name: value for name, value in data.items() if value != getattr(stored, name)}
+    owner = _api_key_check(
+        user=stored.user,
+        permissions=changed.get("permissions", []),
+        rate_limit=changed.get("rate_limit", 0),
+        expires_at=changed.get("expires_at"),
+    )
+    if changed.get("is_active"):
+        _api_key_check_room(user=owner)
+    return model_update(instance=api_key, fields=API_KEY_EDITABLE_FIELDS, data=data)
 
 
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:

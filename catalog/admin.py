@@ -9,7 +9,7 @@ from catalog import selectors, services
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from catalog.services import BOOK_WRITABLE_FIELDS
-from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, two_lines
+from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin, two_lines
 
 
 class BookGenreInline(SafeFormsAdminMixin, admin.TabularInline):
@@ -94,7 +94,7 @@ def _cover(book: Book, *, height: int) -> str:
 
 
 @admin.register(Book)
-class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class BookAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = BookAdminForm
     list_display = ["cover_thumbnail", "book", "year", "isbn", "rating"]
     list_display_links = ["book"]
@@ -157,16 +157,28 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
         count = getattr(obj, "favorite_count", None)
         return "—" if count is None else f"{count} reader(s)"
 
-    def save_model(self, request, obj, form, change):
-        # Through the service, as the API writes: the same ISBN rule and race-safe uniqueness.
-        fields = {name: form.cleaned_data[name] for name in BOOK_WRITABLE_FIELDS if name in form.cleaned_data}
-        if change:
-            services.book_update(book=obj, **fields)
-        else:
-            obj.pk, obj._state.adding = services.book_create(**fields).pk, False
+    service_fields = BOOK_WRITABLE_FIELDS
 
-    def delete_model(self, request, obj):
+    def create_through_service(self, form, fields):
+        return services.book_create(**fields)
+
+    def update_through_service(self, obj, fields):
+        services.book_update(book=obj, **fields)
+
+    def delete_through_service(self, obj):
         services.book_delete(book=obj)
+
+    def save_related(self, request, form, formsets, change):
+        # The genre rows are read from the inline and set by the service, not saved by the formset.
+        for formset in formsets:
+            if formset.model is BookGenre:
+                chosen = [
+                    row.cleaned_data["genre"]
+                    for row in formset.forms
+                    if row.cleaned_data.get("genre") and not row.cleaned_data.get("DELETE")
+                ]
+                services.book_set_genres(book=form.instance, genres=chosen)
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -231,7 +243,7 @@ class BookAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Genre)
-class GenreAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class GenreAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "book_count", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -240,14 +252,15 @@ class GenreAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin)
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(book_count=Count("books"))
 
-    def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in ("name", "slug", "description")}
-        if change:
-            services.genre_update(genre=obj, **fields)
-        else:
-            obj.pk, obj._state.adding = services.genre_create(**fields).pk, False
+    service_fields = ("name", "slug", "description")
 
-    def delete_model(self, request, obj):
+    def create_through_service(self, form, fields):
+        return services.genre_create(**fields)
+
+    def update_through_service(self, obj, fields):
+        services.genre_update(genre=obj, **fields)
+
+    def delete_through_service(self, obj):
         services.genre_delete(genre=obj)
 
     @admin.display(description="books", ordering="book_count")

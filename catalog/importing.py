@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book
+from core.reports import WriteCounts
 
 BOOK_COLUMNS = (
     "book_id",
@@ -107,20 +108,12 @@ class BookRow:
 
 
 @dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class ImportReport(WriteCounts):
     warned: int = 0
-    rejected: int = 0
     genre_links: int = 0
     issues: list[RowIssue] = field(default_factory=list)
 
-    def summary(self) -> str:
-        return (
-            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"warned {self.warned}, rejected {self.rejected}"
-        )
+    summary_fields = ("created", "updated", "unchanged", "warned", "rejected")
 
 
 def require_columns(header: Sequence[str], required: Iterable[str]) -> None:

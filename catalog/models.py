@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.contrib.postgres.functions import RandomUUID
 from django.contrib.postgres.indexes import GinIndex
@@ -14,6 +15,23 @@ from catalog.isbn import InvalidIsbn, normalize_isbn
 
 PRIOR_MEAN = 3  # the middle of the scale
 PRIOR_WEIGHT = 10
+
+
+def per_star_sum(*, weighted: bool, start: models.Expression | None = None) -> models.Expression:
+    """``rating_1_count + rating_2_count + …`` (times each star when weighted), after ``start`` if given.
+
+    Every rating figure derives from these two sums; building them here keeps the generated columns'
+    expressions in one place (and their trees, which the migrations compare, unchanged).
+    """
+    total: Any = start  # F and the sums built from it are not Expressions to the type stubs
+    for stars in range(1, 6):
+        count = F(f"rating_{stars}_count")
+        term = stars * count if weighted and stars > 1 else count
+        total = term if total is None else total + term
+    assert total is not None
+    return total
+
+
 STAR_FIELDS = ("rating_1_count", "rating_2_count", "rating_3_count", "rating_4_count", "rating_5_count")
 
 
@@ -97,11 +115,7 @@ class Book(models.Model):
     rating_4_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     rating_5_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     total_reviews = models.GeneratedField(
-        expression=F("rating_1_count")
-        + F("rating_2_count")
-        + F("rating_3_count")
-        + F("rating_4_count")
-        + F("rating_5_count"),
+        expression=per_star_sum(weighted=False),
         output_field=models.IntegerField(),
         db_persist=True,
     )
@@ -113,20 +127,10 @@ class Book(models.Model):
             ),
             default=models.functions.Round(
                 models.functions.Cast(
-                    F("rating_1_count")
-                    + 2 * F("rating_2_count")
-                    + 3 * F("rating_3_count")
-                    + 4 * F("rating_4_count")
-                    + 5 * F("rating_5_count"),
+                    per_star_sum(weighted=True),
                     output_field=models.DecimalField(max_digits=14, decimal_places=4),
                 )
-                / (
-                    F("rating_1_count")
-                    + F("rating_2_count")
-                    + F("rating_3_count")
-                    + F("rating_4_count")
-                    + F("rating_5_count")
-                ),
+                / per_star_sum(weighted=False),
                 2,
             ),
             output_field=models.DecimalField(max_digits=3, decimal_places=2),
@@ -138,23 +142,9 @@ class Book(models.Model):
     # reviews, so one 5★ review does not lead a list of books with thousands (3.18 against, say, 4.29).
     weighted_rating = models.GeneratedField(
         expression=models.functions.Cast(
-            (
-                Value(PRIOR_WEIGHT * PRIOR_MEAN)
-                + F("rating_1_count")
-                + 2 * F("rating_2_count")
-                + 3 * F("rating_3_count")
-                + 4 * F("rating_4_count")
-                + 5 * F("rating_5_count")
-            )
+            per_star_sum(weighted=True, start=Value(PRIOR_WEIGHT * PRIOR_MEAN))
             * Value(1.0)
-            / (
-                Value(PRIOR_WEIGHT)
-                + F("rating_1_count")
-                + F("rating_2_count")
-                + F("rating_3_count")
-                + F("rating_4_count")
-                + F("rating_5_count")
-            ),
+            / per_star_sum(weighted=False, start=Value(PRIOR_WEIGHT)),
             output_field=models.DecimalField(max_digits=5, decimal_places=4),
         ),
         output_field=models.DecimalField(max_digits=5, decimal_places=4),

@@ -42,7 +42,7 @@ def _book_save(book: Book, *, genres: list[Genre] | None) -> Book:
     def save() -> None:
         book.save()
         if genres is not None:
-            book.genres.set(genres)
+            book_set_genres(book=book, genres=genres)
 
     # A concurrent write may take the ISBN after the check above.
     insert_or_conflict(save, conflict=ConflictError({"isbn": ["A book with this ISBN already exists."]}))
@@ -88,21 +88,17 @@ def book_update(
     genres: list[Genre] | None = None,
 ) -> Book:
     """Change the fields given (others stay); ``genres``, when given, replaces the book's genres."""
-    fields = given(
-        title=title,
-        author=author,
-        isbn=isbn,
-        description=description,
-        cover_image_url=cover_image_url,
-        publication_date=publication_date,
-        publication_year=publication_year,
-        language_code=language_code,
-    )
+    fields = given(locals(), BOOK_WRITABLE_FIELDS)
     if "isbn" in fields:
         fields["isbn"] = isbn_clean(fields["isbn"])
     for field, value in fields.items():
         setattr(book, field, value)
     return _book_save(book, genres=genres)
+
+
+def book_set_genres(*, book: Book, genres: list[Genre]) -> None:
+    """The book's genres become exactly ``genres`` (a genre named twice is linked once)."""
+    book.genres.set(list(dict.fromkeys(genres)))
 
 
 def book_delete(*, book: Book) -> None:
@@ -115,7 +111,7 @@ def genre_create(*, name: str, slug: str = "", description: str = "") -> Genre:
 
 
 def genre_update(*, genre: Genre, name: str = UNSET, slug: str = UNSET, description: str = UNSET) -> Genre:
-    for field, value in given(name=name, slug=slug, description=description).items():
+    for field, value in given(locals(), ("name", "slug", "description")).items():
         setattr(genre, field, value)
     return _genre_save(genre)
 

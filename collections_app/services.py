@@ -43,7 +43,7 @@ def collection_create(
 def collection_update(
     *, collection: Collection, name: str = UNSET, description: str = UNSET, visibility: str = UNSET
 ) -> Collection:
-    fields = given(name=name, description=description, visibility=visibility)
+    fields = given(locals(), COLLECTION_FIELDS)
     if "name" in fields:
         fields["name"] = _clean_name(fields["name"])
     return model_update(instance=collection, fields=COLLECTION_FIELDS, data=fields)

@@ -1,7 +1,7 @@
 """The two steps every app's services share: updating the fields a caller may change, and inserting a
 row whose uniqueness a concurrent write may have taken first."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
@@ -22,9 +22,14 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def given(**values: Any) -> dict[str, Any]:
-    """The keyword arguments a caller actually passed to an update service."""
-    return {name: value for name, value in values.items() if value is not UNSET}
+def given(arguments: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """Of ``names``, the arguments a caller actually passed to an update service.
+
+    Called as ``given(locals(), FIELDS)`` on a service's first line, where ``locals()`` is exactly its
+    parameters: the list of fields is then written once, and a field missing from the parameters fails
+    the first test that updates anything.
+    """
+    return {name: arguments[name] for name in names if arguments[name] is not UNSET}
 
 
 M = TypeVar("M", bound=models.Model)

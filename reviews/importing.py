@@ -15,27 +15,23 @@ from django.db import connection, transaction
 from accounts.services import READER_EMAIL, placeholder_readers_ensure
 from catalog.importing import ImportFileError, require_columns
 from catalog.models import Book
+from core.reports import WriteCounts
 
 REQUIRED_COLUMNS = ("user_id", "book_id", "rating")
 COPY_CHUNK_ROWS = 50_000
 
 
 @dataclass
-class RatingsReport:
+class RatingsReport(WriteCounts):
     rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     duplicates: int = 0
-    rejected: int = 0
     users_created: int = 0
     issues: list[str] = field(default_factory=list)
 
+    summary_fields = ("created", "updated", "unchanged", "duplicates", "rejected")
+
     def summary(self) -> str:
-        return (
-            f"{self.rows} rows: created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"duplicates {self.duplicates}, rejected {self.rejected}; {self.users_created} reader accounts created"
-        )
+        return f"{self.rows} rows: {super().summary()}; {self.users_created} reader accounts created"
 
 
 def _reject(report: RatingsReport, line: int, reason: str) -> None:

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin
+from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, ServiceWritesAdminMixin
 from core.errors import ConflictError
 from stories import services
 from stories.api.ranges import ranged_file_response
@@ -192,7 +192,7 @@ class StoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(Repository)
-class RepositoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class RepositoryAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "default_branch", "last_analyzed_at", "created_at"]
     search_fields = ["repo_name", "repo_owner", "repo_url", "user__email"]
     list_select_related = ["user"]
@@ -204,14 +204,17 @@ class RepositoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelA
         # A repository's URL is checked once, when it is added; another URL is another repository.
         return ["user", "repo_url", *self.readonly_fields] if obj is not None else self.readonly_fields
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.repository_update(repository=obj, default_branch=obj.default_branch)
-            return
-        repository = services.repository_create(
-            user=obj.user, repo_url=obj.repo_url, default_branch=obj.default_branch
-        )
-        obj.pk, obj._state.adding = repository.pk, False
+    service_fields = ("repo_url", "default_branch")
+
+    def create_through_service(self, form, fields):
+        return services.repository_create(user=form.instance.user, **fields)
+
+    def update_through_service(self, obj, fields):
+        if "default_branch" in fields:
+            services.repository_update(repository=obj, default_branch=fields["default_branch"])
+
+    def delete_through_service(self, obj):
+        services.repository_delete(repository=obj)
 
     @admin.display(description="Cached analysis")
     def analysis(self, obj: Repository) -> str:
@@ -223,7 +226,7 @@ class RepositoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelA
 
 
 @admin.register(StoryIntent)
-class StoryIntentAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class StoryIntentAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "intent_category", "expertise_level", "created_at"]
     list_filter = ["intent_category", "expertise_level"]
     search_fields = ["user__email", "repository__repo_name"]
@@ -233,12 +236,13 @@ class StoryIntentAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.Model
     def get_readonly_fields(self, request, obj=None):
         return ["user", "repository", *self.readonly_fields] if obj is not None else self.readonly_fields
 
-    def save_model(self, request, obj, form, change):
-        fields = {
-            name: form.cleaned_data[name] for name in form.cleaned_data if name in services.INTENT_FIELDS
-        }
-        if change:
-            services.intent_update(intent=obj, **fields)
-        else:
-            intent = services.intent_create(user=obj.user, repository=obj.repository, **fields)
-            obj.pk, obj._state.adding = intent.pk, False
+    service_fields = services.INTENT_FIELDS
+
+    def create_through_service(self, form, fields):
+        return services.intent_create(user=form.instance.user, repository=form.instance.repository, **fields)
+
+    def update_through_service(self, obj, fields):
+        services.intent_update(intent=obj, **fields)
+
+    def delete_through_service(self, obj):
+        services.intent_delete(intent=obj)

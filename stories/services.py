@@ -103,13 +103,7 @@ def intent_update(
     learning_goals: str = UNSET,
     conversation_history: list[dict] = UNSET,
 ) -> StoryIntent:
-    data = given(
-        intent_category=intent_category,
-        expertise_level=expertise_level,
-        focus_areas=focus_areas,
-        learning_goals=learning_goals,
-        conversation_history=conversation_history,
-    )
+    data = given(locals(), INTENT_FIELDS)
     return model_update(instance=intent, fields=INTENT_FIELDS, data=data)
 
 

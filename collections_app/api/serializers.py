@@ -21,18 +21,20 @@ class CollectionBookBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GroupEntrySerializer(serializers.ModelSerializer):
+class _BookEntrySerializer(serializers.ModelSerializer):
+    """A row that places a book somewhere: the book in brief, beside the row's own fields."""
+
     book = CollectionBookBriefSerializer(read_only=True)
 
+
+class GroupEntrySerializer(_BookEntrySerializer):
     class Meta:
         model = GroupBook
         fields = ["position", "book"]
         read_only_fields = fields
 
 
-class CollectionMembershipSerializer(serializers.ModelSerializer):
-    book = CollectionBookBriefSerializer(read_only=True)
-
+class CollectionMembershipSerializer(_BookEntrySerializer):
     class Meta:
         model = CollectionBook
         fields = ["added_at", "book"]

@@ -19,6 +19,14 @@ def test_repository_create_parses_owner_and_name(user_client):
     assert (response.json()["repo_owner"], response.json()["repo_name"]) == ("django", "django")
 
 
+def repo_url_errors(client, url: str) -> list[str]:
+    """Posts a repository and returns the messages on `repo_url`: the only key of the 400."""
+    response = client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
+    assert response.status_code == 400, response.json()
+    assert list(response.json()) == ["repo_url"]
+    return response.json()["repo_url"]
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -33,9 +41,7 @@ def test_repository_create_parses_owner_and_name(user_client):
     ],
 )
 def test_repository_url_that_git_cannot_fetch_is_400(user_client, url):
-    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
-    assert response.status_code == 400
-    assert "repo_url" in response.json()
+    assert repo_url_errors(user_client, url)
 
 
 @pytest.mark.parametrize(
@@ -49,9 +55,7 @@ def test_repository_url_that_git_cannot_fetch_is_400(user_client, url):
 )
 def test_only_http_and_https_repository_urls_are_accepted(user_client, settings, url):
     settings.STORY_ALLOW_LOCAL_REPOSITORIES = False
-    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
-    assert response.status_code == 400
-    assert "repo_url" in response.json()
+    assert repo_url_errors(user_client, url)
 
 
 @pytest.mark.parametrize(
@@ -85,9 +89,7 @@ def test_only_http_and_https_repository_urls_are_accepted(user_client, settings,
     ],
 )
 def test_repository_urls_aimed_inward_are_400(user_client, url):
-    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
-    assert response.status_code == 400, response.json()
-    assert "public" in response.json()["repo_url"][0]
+    assert "public" in repo_url_errors(user_client, url)[0]
 
 
 @pytest.mark.parametrize(
@@ -99,52 +101,41 @@ def test_repository_urls_aimed_inward_are_400(user_client, url):
     ],
 )
 def test_credentials_in_repository_urls_are_400_and_never_echoed(user_client, url):
-    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
-    assert response.status_code == 400
-    assert "user name and password" in response.json()["repo_url"][0]
-    assert "secret" not in response.content.decode() and "token" not in response.content.decode()
+    errors = repo_url_errors(user_client, url)
+    assert "user name and password" in errors[0]
+    assert "secret" not in str(errors) and "token" not in str(errors)
 
 
 @pytest.mark.parametrize("url", ["/etc", "/definitely/not/here", "file:///etc", "file:///nowhere"])
 def test_local_repositories_disallowed_say_the_same_whether_the_path_exists(user_client, settings, url):
     settings.STORY_ALLOW_LOCAL_REPOSITORIES = False
-    response = user_client.post("/api/v1/repositories/", {"repo_url": url}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"repo_url": ["Local paths are not allowed here; use a public https:// URL."]}
+    assert repo_url_errors(user_client, url) == [
+        "Local paths are not allowed here; use a public https:// URL."
+    ]
 
 
 @pytest.mark.parametrize(
-    ("payload", "field"),
+    ("endpoint", "payload", "field"),
     [
-        ({"intent_category": "gossip"}, "intent_category"),
-        ({"intent_category": "feature", "expertise_level": "guru"}, "expertise_level"),
-        ({"intent_category": "feature", "focus_areas": "auth"}, "focus_areas"),
-        ({"intent_category": "feature", "focus_areas": ["auth", 5]}, "focus_areas"),
-        ({"intent_category": "feature", "focus_areas": [["nested"]]}, "focus_areas"),
+        ("intents", {"intent_category": "gossip"}, "intent_category"),
+        ("intents", {"intent_category": "feature", "expertise_level": "guru"}, "expertise_level"),
+        ("intents", {"intent_category": "feature", "focus_areas": "auth"}, "focus_areas"),
+        ("intents", {"intent_category": "feature", "focus_areas": ["auth", 5]}, "focus_areas"),
+        ("intents", {"intent_category": "feature", "focus_areas": [["nested"]]}, "focus_areas"),
         (
+            "intents",
             {"intent_category": "feature", "conversation_history": [{"role": "x", "content": "hi"}]},
             "conversation_history",
         ),
+        ("stories", {"narrative_style": "opera"}, "narrative_style"),
+        ("stories", {"voice_id": "en us; rm -rf"}, "voice_id"),
     ],
 )
-def test_bad_intent_input_is_400(user, payload, field):
+def test_bad_intent_and_story_input_is_400(user, user_client, endpoint, payload, field):
     repository = RepositoryFactory(user=user)
-    client = APIClient()
-    client.force_authenticate(user)
-    response = client.post("/api/v1/intents/", {"repository": str(repository.pk), **payload}, format="json")
-    assert response.status_code == 400
-    assert field in response.json()
-
-
-@pytest.mark.parametrize(
-    ("payload", "field"),
-    [({"narrative_style": "opera"}, "narrative_style"), ({"voice_id": "en us; rm -rf"}, "voice_id")],
-)
-def test_bad_story_input_is_400(user, payload, field):
-    repository = RepositoryFactory(user=user)
-    client = APIClient()
-    client.force_authenticate(user)
-    response = client.post("/api/v1/stories/", {"repository": str(repository.pk), **payload}, format="json")
+    response = user_client.post(
+        f"/api/v1/{endpoint}/", {"repository": str(repository.pk), **payload}, format="json"
+    )
     assert response.status_code == 400
     assert field in response.json()
 
@@ -230,12 +221,9 @@ def test_api_key_needs_stories_write(user):
 
 @pytest.mark.django_db(transaction=True)
 def test_20_concurrent_creates_with_3_left_create_exactly_3():
-    user = UserFactory()
-    user.usage_quota = 5
-    user.save()
-    repository = RepositoryFactory(user=user)
-    for _ in range(2):
-        StoryFactory(user=user, repository=repository)
+    repository = RepositoryFactory(user=UserFactory(usage_quota=5))
+    user = repository.user
+    StoryFactory.create_batch(2, user=user, repository=repository)
 
     def create():
         client = APIClient()
@@ -265,12 +253,10 @@ def test_deleting_stories_gives_no_quota_back(user):
 
 @pytest.mark.django_db(transaction=True)
 def test_16_concurrent_create_then_delete_never_exceed_the_quota():
-    user = UserFactory()
-    user.usage_quota = 5
-    user.save()
-    repository = RepositoryFactory(user=user)
-    for _ in range(2):
-        StoryFactory(user=user, repository=repository).delete()
+    repository = RepositoryFactory(user=UserFactory(usage_quota=5))
+    user = repository.user
+    for story in StoryFactory.create_batch(2, user=user, repository=repository):
+        story.delete()
 
     def create_then_delete():
         client = APIClient()
