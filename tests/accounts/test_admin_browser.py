@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import User
 from tests.accounts.helpers import LONG_WINDOW
-from tests.browser import needs_chromium
+from tests.browser import needs_chromium, save, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -46,36 +46,33 @@ def test_a_curator_who_signs_in_often_is_never_locked_out(live_server, browser_p
         assert browser_page.url == f"{live_server.url}/admin/"
 
 
-def test_a_curator_sets_a_readers_preferences_with_real_fields(live_server, browser_page):
-    User.objects.create_superuser("curator@example.com", "a-long-curator-password")
+def _readers_page(page, url: str) -> User:
+    """Sign in as a curator and open a new reader's page."""
     reader = User.objects.create_user("reader@example.com", "a-long-reader-password")
+    sign_in(page, url)
+    page.goto(f"{url}/admin/accounts/user/{reader.pk}/change/")
+    return reader
+
+
+def test_a_curator_sets_a_readers_preferences_with_real_fields(live_server, browser_page):
     page = browser_page
-    _sign_in(page, live_server.url, "curator@example.com", "a-long-curator-password")
-    page.goto(f"{live_server.url}/admin/accounts/user/{reader.pk}/change/")
+    reader = _readers_page(page, live_server.url)
     page.fill("#id_preferences-0-hours_start", "09:00")
     page.fill("#id_preferences-0-hours_end", "17:30")
     page.select_option("#id_preferences-0-hours_timezone", "Europe/Paris")
     page.check("input[name='preferences-0-channels'][value='sms']")
     page.uncheck("input[name='preferences-0-channels'][value='email']")
-    page.click("input[name=_save]")
-    page.wait_for_load_state()
-    assert "was changed successfully" in page.content(), page.locator(
-        ".errorlist, .errornote"
-    ).all_inner_texts()
+    save(page, "reader-preferences")
     reader.preferences.refresh_from_db()
     assert reader.preferences.custom_hours == {"start": "09:00", "end": "17:30", "timezone": "Europe/Paris"}
     assert reader.preferences.communication_preferences == {"email": False, "sms": True, "in_app": True}
 
 
 def test_changing_a_readers_tier_brings_that_tiers_quota(live_server, browser_page):
-    User.objects.create_superuser("curator@example.com", "a-long-curator-password")
-    reader = User.objects.create_user("reader@example.com", "a-long-reader-password")
     page = browser_page
-    _sign_in(page, live_server.url, "curator@example.com", "a-long-curator-password")
-    page.goto(f"{live_server.url}/admin/accounts/user/{reader.pk}/change/")
+    reader = _readers_page(page, live_server.url)
     page.select_option("#id_subscription_tier", "pro")
-    page.click("input[name=_save]")
-    page.wait_for_load_state()
+    save(page, "reader-tier")
     assert "Story quota set to the pro tier's: 100 a month." in page.content()
     reader.refresh_from_db()
     assert (reader.subscription_tier, reader.usage_quota) == ("pro", 100)

@@ -95,4 +95,6 @@ def test_concurrent_reactivations_never_pass_the_active_keys_cap():
     results = run_concurrently([reactivate(key) for key in revoked])
     assert sum(isinstance(result, ApiKey) for result in results) == room
     assert all(isinstance(result, ApiKey | ConflictError) for result in results)
-    assert ApiKey.objects.filter(user=owner, is_active=True).count() == TIER_API_LIMITS["free"].active_keys_max
+    assert (
+        ApiKey.objects.filter(user=owner, is_active=True).count() == TIER_API_LIMITS["free"].active_keys_max
+    )

@@ -1,10 +1,10 @@
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from catalog.models import Book, Genre
+from tests.commands import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,7 @@ HEADER = (
 
 
 def _import(path, **options) -> tuple[str, str]:
-    out, err = StringIO(), StringIO()
-    call_command("import_books", str(path), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
+    return run_command("import_books", str(path), **options)
 
 
 def _csv(tmp_path, *rows: str) -> Path:

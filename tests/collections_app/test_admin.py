@@ -1,6 +1,7 @@
 import pytest
 
 from collections_app.models import Collection, CollectionBook, CollectionGroup, GroupBook
+from tests.admin import autocomplete_texts
 from tests.catalog.factories import BookFactory
 from tests.collections_app.helpers import assert_invariants
 
@@ -88,12 +89,10 @@ def test_collection_changelist_renders(admin_client):
 
 def test_book_autocomplete_for_collections(admin_client):
     BookFactory(title="The Left Hand of Darkness", author="Ursula K. Le Guin")
-    response = admin_client.get(
-        "/admin/autocomplete/",
-        {"app_label": "collections_app", "model_name": "groupbook", "field_name": "book", "term": "darkness"},
+    texts = autocomplete_texts(
+        admin_client, app_label="collections_app", model_name="groupbook", field_name="book", term="darkness"
     )
-    assert response.status_code == 200
-    assert response.json()["results"][0]["text"] == "The Left Hand of Darkness — Ursula K. Le Guin"
+    assert texts == ["The Left Hand of Darkness — Ursula K. Le Guin"]
 
 
 def test_private_collection_without_owner_is_refused_in_the_form(admin_client):

@@ -3,16 +3,11 @@ Retry-After (never a 500), and the health check says so within 2 s. Each case ru
 its own, pointed at a real socket that misbehaves."""
 
 import json
-import socket
-import subprocess
-import sys
-import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 
-from tests.processes import ROOT
+from tests.processes import free_port, manage_py, silent_listener
 
 PROBE = """
 import json, time
@@ -38,43 +33,6 @@ print(json.dumps(results))
 """
 
 
-@contextmanager
-def silent_database():
-    """Accepts TCP connections and never says a word, like a database host that hangs."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join()
-        for connection in held:
-            connection.close()
-        listener.close()
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # nothing listens once this socket closes
-
-
 def _probe(database_url: str) -> dict:
     env = {
         "PATH": "/usr/bin:/bin",
@@ -87,14 +45,7 @@ def _probe(database_url: str) -> dict:
         "DB_POOL_TIMEOUT": "3",
         "LOG_LEVEL": "CRITICAL",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage_py("shell", "-c", PROBE, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -102,9 +53,9 @@ def _probe(database_url: str) -> dict:
 @pytest.mark.parametrize("kind", ["refused", "silent"])
 def test_requests_during_a_database_outage_are_503_with_retry_after(kind):
     if kind == "refused":
-        results = _probe(f"postgres://folio@127.0.0.1:{_closed_port()}/folio")
+        results = _probe(f"postgres://folio@127.0.0.1:{free_port()}/folio")
     else:
-        with silent_database() as port:
+        with silent_listener() as port:
             started = time.monotonic()
             results = _probe(f"postgres://folio@127.0.0.1:{port}/folio")
             assert time.monotonic() - started < 60

@@ -1,10 +1,7 @@
 import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, manage_py
 
 
 def test_production_settings_pass_the_deployment_checklist():
@@ -14,14 +11,7 @@ def test_production_settings_pass_the_deployment_checklist():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "folio.example.com",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage_py("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -29,9 +19,7 @@ def test_production_settings_pass_the_deployment_checklist():
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="folio.example.com")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = manage_py("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
@@ -70,14 +58,7 @@ def _settings_of(module: str, **variables: str) -> dict:
     keep = {"PATH", "HOME", "DATABASE_URL", "LANG"}
     env = {key: value for key, value in os.environ.items() if key in keep}
     env.update(DJANGO_SETTINGS_MODULE=module, **variables)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SECURITY_SETTINGS],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage_py("shell", "-c", SECURITY_SETTINGS, env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -8,6 +8,7 @@ from accounts.models import User
 from catalog.models import Book
 from reviews.models import Review
 from tests.catalog.factories import BookFactory
+from tests.commands import run_command
 from tests.reviews.factories import ReviewFactory
 from tests.reviews.helpers import assert_aggregates_exact, stars
 
@@ -27,9 +28,7 @@ def test_recompute_check_detects_a_deliberately_corrupted_row_and_repair_fixes_i
 
 
 def _import_ratings(path) -> tuple[str, str]:
-    out, err = StringIO(), StringIO()
-    call_command("import_ratings", str(path), stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return run_command("import_ratings", str(path))
 
 
 def test_import_ratings_creates_readers_and_reviews_idempotently(tmp_path):

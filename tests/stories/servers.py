@@ -1,7 +1,6 @@
 """Real HTTP servers on loopback for the fetching tests: a git smart-HTTP server (dulwich's own WSGI app),
 a redirector, a server that never answers, one that trickles, and one that leaks a secret."""
 
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +12,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from dulwich.repo import Repo
 from dulwich.server import DictBackend
 from dulwich.web import make_wsgi_chain
+
+from tests.processes import silent_listener
 
 # Linux routes all of 127.0.0.0/8 to the loopback interface: tests that need a host the fetcher may reach
 # serve on this address and allow only it (STORY_FETCH_ALLOWED_NETWORKS), while 127.0.0.1 stays refused.
@@ -141,30 +142,5 @@ def trickling(stop: threading.Event):
 @contextmanager
 def silent_server(host: str = ALLOWED_HOST) -> Iterator[Server]:
     """Accepts connections and never says a word."""
-    listener = socket.socket()
-    listener.bind((host, 0))
-    listener.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                connection, _address = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            accepted.append(connection)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield Server(url=f"http://{host}:{listener.getsockname()[1]}/repo.git")
-    finally:
-        stop.set()
-        thread.join()
-        for connection in accepted:
-            connection.close()
-        listener.close()
+    with silent_listener(host) as port:
+        yield Server(url=f"http://{host}:{port}/repo.git")

@@ -1,0 +1,10 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+
+def run_command(name: str, *args: str, **options) -> tuple[str, str]:
+    """Run a management command in this process; return what it wrote to stdout and to stderr."""
+    out, err = StringIO(), StringIO()
+    call_command(name, *args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
