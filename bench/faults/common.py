@@ -87,6 +87,28 @@ def django_setup() -> None:
     django.setup()
 
 
+def seed_books_and_readers(
+    name: str, *, books: int, readers: int, permissions: list[str]
+) -> tuple[list, list]:
+    """``books`` new books and ``readers`` new readers, each with an API key holding ``permissions``;
+    returns the books and (reader, key) pairs. Names carry the time, so seeding again adds new rows."""
+    from accounts import services as accounts
+    from catalog.models import Book
+
+    run = str(int(time.time()))
+    made = Book.objects.bulk_create(
+        [Book(title=f"{name} book {run}-{i}", author="Bench") for i in range(books)]
+    )
+    keyed = []
+    for index in range(readers):
+        user = accounts.user_create(email=f"{name.lower()}-{run}-{index}@example.invalid", password=None)
+        _key, secret = accounts.api_key_create(
+            user=user, name=name, permissions=permissions, rate_limit=1_000
+        )
+        keyed.append((user, secret))
+    return made, keyed
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -40,29 +40,24 @@ GROUPS_PER_COLLECTION = 5
 
 def seed() -> dict:
     """Users with keys, books, one collection of five groups per client, a repository for the story."""
-    from common import django_setup
+    from common import django_setup, seed_books_and_readers
 
     django_setup()
     from repository import make_repository
 
     from accounts import services as accounts
-    from catalog.models import Book
     from collections_app import services as collections
     from stories.models import Repository
 
     run = str(int(time.time()))
-    books = Book.objects.bulk_create(
-        [Book(title=f"Fault book {run}-{i}", author="Bench") for i in range(400)]
+    books, keyed = seed_books_and_readers(
+        "Fault",
+        books=400,
+        readers=CLIENTS,
+        permissions=["reviews:write", "favorites:write", "collections:write", "stories:write"],
     )
     clients = []
-    for index in range(CLIENTS):
-        user = accounts.user_create(email=f"fault-{run}-{index}@example.invalid", password=None)
-        _key, secret = accounts.api_key_create(
-            user=user,
-            name="faults",
-            permissions=["reviews:write", "favorites:write", "collections:write", "stories:write"],
-            rate_limit=1_000,
-        )
+    for index, (user, secret) in enumerate(keyed):
         collection = collections.collection_create(owner=user, name=f"Faults {index}")
         groups = [
             str(collections.group_create(collection=collection, name=f"G{g}").pk)

@@ -14,28 +14,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Gunicorn, django_setup, prepare, request, rss_kib  # noqa: E402
+from common import Gunicorn, django_setup, prepare, request, rss_kib, seed_books_and_readers  # noqa: E402
 
 SENDERS = 16
 
 
 def seed(readers: int) -> dict:
     django_setup()
-    from accounts import services as accounts
-    from catalog.models import Book
-
-    run = str(int(time.time()))
-    books = Book.objects.bulk_create(
-        [Book(title=f"Soak book {run}-{i}", author="Bench") for i in range(2_000)]
+    books, keyed = seed_books_and_readers(
+        "Soak", books=2_000, readers=readers, permissions=["reviews:write", "favorites:write"]
     )
-    keys = []
-    for index in range(readers):
-        user = accounts.user_create(email=f"soak-{run}-{index}@example.invalid", password=None)
-        _key, secret = accounts.api_key_create(
-            user=user, name="soak", permissions=["reviews:write", "favorites:write"], rate_limit=1_000
-        )
-        keys.append(secret)
-    return {"books": [str(book.pk) for book in books], "keys": keys}
+    return {"books": [str(book.pk) for book in books], "keys": [secret for _user, secret in keyed]}
 
 
 def main() -> None:

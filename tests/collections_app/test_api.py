@@ -1,24 +1,16 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
-from accounts import services as account_services
 from collections_app import services
 from collections_app.models import CollectionBook, CollectionGroup
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory
+from tests.clients import client_for, key_client
 from tests.collections_app.factories import CollectionFactory
 from tests.collections_app.helpers import assert_invariants
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def test_create_collection_with_counts(user_client):
@@ -68,9 +60,9 @@ def test_whitespace_only_name_is_400(user_client):
 def test_visibility_matrix(visibility, viewer, listed, readable):
     collection = CollectionFactory(visibility=visibility)
     client = {
-        "owner": _client(collection.created_by),
-        "other": _client(UserFactory()),
-        "anonymous": _client(),
+        "owner": client_for(collection.created_by),
+        "other": client_for(UserFactory()),
+        "anonymous": client_for(),
     }[viewer]
     ids = [row["id"] for row in client.get("/api/v1/collections/").json()["results"]]
     assert (str(collection.pk) in ids) is listed
@@ -79,10 +71,10 @@ def test_visibility_matrix(visibility, viewer, listed, readable):
 
 def test_site_curated_collections_are_listed_for_everyone():
     curated = services.collection_create(owner=None, name="Staff picks", visibility="public")
-    ids = [row["id"] for row in _client().get("/api/v1/collections/").json()["results"]]
+    ids = [row["id"] for row in client_for().get("/api/v1/collections/").json()["results"]]
     assert str(curated.pk) in ids
     assert (
-        _client(UserFactory())
+        client_for(UserFactory())
         .patch(f"/api/v1/collections/{curated.pk}/", {"name": "Mine"}, format="json")
         .status_code
         == 403
@@ -92,7 +84,7 @@ def test_site_curated_collections_are_listed_for_everyone():
 def test_others_cannot_change_or_add_to_private_collections_404():
     collection = CollectionFactory(visibility="private")
     book = BookFactory()
-    other = _client(UserFactory())
+    other = client_for(UserFactory())
     assert (
         other.patch(f"/api/v1/collections/{collection.pk}/", {"name": "x"}, format="json").status_code == 404
     )
@@ -103,13 +95,13 @@ def test_others_cannot_change_or_add_to_private_collections_404():
 
 def test_others_cannot_change_public_collections_403():
     collection = CollectionFactory(visibility="public")
-    assert _client(UserFactory()).delete(f"/api/v1/collections/{collection.pk}/").status_code == 403
+    assert client_for(UserFactory()).delete(f"/api/v1/collections/{collection.pk}/").status_code == 403
 
 
 def test_book_put_delete_are_idempotent(user):
     collection = CollectionFactory(created_by=user)
     book = BookFactory()
-    client = _client(user)
+    client = client_for(user)
     url = f"/api/v1/collections/{collection.pk}/books/{book.pk}/"
     assert [client.put(url).status_code for _ in range(2)] == [204, 204]
     assert CollectionBook.objects.count() == 1
@@ -124,7 +116,7 @@ def test_book_put_delete_are_idempotent(user):
 
 def test_groups_crud_rename_and_move(user):
     collection = CollectionFactory(created_by=user)
-    client = _client(user)
+    client = client_for(user)
     base = f"/api/v1/collections/{collection.pk}/groups/"
     ids = [client.post(base, {"name": name}, format="json").json()["id"] for name in "ABC"]
     assert client.patch(f"{base}{ids[2]}/", {"position": 0}, format="json").json()["position"] == 0
@@ -148,14 +140,14 @@ def test_groups_crud_rename_and_move(user):
 )
 def test_bad_group_input_is_400(user, payload, field):
     collection = CollectionFactory(created_by=user)
-    response = _client(user).post(f"/api/v1/collections/{collection.pk}/groups/", payload, format="json")
+    response = client_for(user).post(f"/api/v1/collections/{collection.pk}/groups/", payload, format="json")
     assert response.status_code == 400
     assert field in response.json()
 
 
 def test_duplicate_group_name_is_400(user):
     collection = CollectionFactory(created_by=user)
-    client = _client(user)
+    client = client_for(user)
     client.post(f"/api/v1/collections/{collection.pk}/groups/", {"name": "A"}, format="json")
     response = client.post(f"/api/v1/collections/{collection.pk}/groups/", {"name": "A"}, format="json")
     assert response.status_code == 400
@@ -166,7 +158,7 @@ def test_group_books_put_at_position_move_and_remove(user):
     collection = CollectionFactory(created_by=user)
     group = services.group_create(collection=collection, name="A")
     books = BookFactory.create_batch(3)
-    client = _client(user)
+    client = client_for(user)
     url = f"/api/v1/collections/{collection.pk}/groups/{group.pk}/books/"
     for book in books:
         assert client.put(f"{url}{book.pk}/", format="json").status_code == 204
@@ -193,7 +185,7 @@ def test_collection_detail_query_count_is_constant(user, size):
         for book in books:
             services.group_put_book(group=group, book=book)
     with CaptureQueriesContext(connection) as queries:
-        response = _client(user).get(f"/api/v1/collections/{collection.pk}/")
+        response = client_for(user).get(f"/api/v1/collections/{collection.pk}/")
     body = response.json()
     assert len(body["groups"]) == size and len(body["groups"][0]["books"]) == size
     # throttle counter, collection with counts, groups, group entries with books, collection books
@@ -205,17 +197,15 @@ def test_collection_list_query_count_is_constant(user, page_size):
     for _ in range(60):
         CollectionFactory(created_by=user)
     with CaptureQueriesContext(connection) as queries:
-        response = _client(user).get("/api/v1/collections/", {"page_size": page_size})
+        response = client_for(user).get("/api/v1/collections/", {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
     assert len(queries) == 3  # throttle counter, count, page with counts
 
 
 def test_api_key_needs_collections_write(user):
-    _k, read_only = account_services.api_key_create(user=user, name="ro", permissions=[])
-    _k, writer = account_services.api_key_create(user=user, name="rw", permissions=["collections:write"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {read_only}")
-    assert client.post("/api/v1/collections/", {"name": "x"}, format="json").status_code == 403
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {writer}")
-    assert client.post("/api/v1/collections/", {"name": "x"}, format="json").status_code == 201
+    def create(client):
+        return client.post("/api/v1/collections/", {"name": "x"}, format="json").status_code
+
+    assert create(key_client(user, [])) == 403
+    assert create(key_client(user, ["collections:write"])) == 201
     assert CollectionGroup.objects.count() == 0

@@ -3,11 +3,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts import services as account_services
 from favorites import services
 from favorites.models import UserFavorite
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory
+from tests.clients import key_client
 from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db
@@ -73,13 +73,8 @@ def test_book_list_is_favorite_with_constant_queries(user, page_size):
 
 def test_api_key_needs_favorites_write(user):
     book = BookFactory()
-    _k, read_only = account_services.api_key_create(user=user, name="ro", permissions=[])
-    _k, writer = account_services.api_key_create(user=user, name="rw", permissions=["favorites:write"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {read_only}")
-    assert client.put(_url(book)).status_code == 403
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {writer}")
-    assert client.put(_url(book)).status_code == 204
+    assert key_client(user, []).put(_url(book)).status_code == 403
+    assert key_client(user, ["favorites:write"]).put(_url(book)).status_code == 204
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts import services as account_services
 from tests.catalog.factories import BookFactory
+from tests.clients import key_client
 from tests.reviews.factories import ReviewFactory
 from tests.reviews.helpers import stars
 
@@ -154,13 +154,12 @@ def test_book_list_and_detail_show_my_rating_without_extra_queries(user_client, 
 
 def test_api_key_needs_reviews_write(user):
     book = BookFactory()
-    _k, read_only = account_services.api_key_create(user=user, name="ro", permissions=[])
-    _k, writer = account_services.api_key_create(user=user, name="rw", permissions=["reviews:write"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {read_only}")
-    assert client.post(_url(book), {"rating": 4}, format="json").status_code == 403
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {writer}")
-    assert client.post(_url(book), {"rating": 4}, format="json").status_code == 201
+
+    def review(client):
+        return client.post(_url(book), {"rating": 4}, format="json").status_code
+
+    assert review(key_client(user, [])) == 403
+    assert review(key_client(user, ["reviews:write"])) == 201
 
 
 def test_unknown_user_review_ids_are_404(api_client):

@@ -8,7 +8,7 @@ from accounts.models import User
 from catalog.models import Book
 from reviews.models import Review
 from tests.catalog.factories import BookFactory
-from tests.commands import run_command
+from tests.commands import assert_reported, run_command
 from tests.reviews.factories import ReviewFactory
 from tests.reviews.helpers import assert_aggregates_exact, stars
 
@@ -38,10 +38,13 @@ def test_import_ratings_creates_readers_and_reviews_idempotently(tmp_path):
     path.write_text("user_id,book_id,rating\n7,1,5\n7,2,3\n8,1,4\n9,999,5\n9,1,0\n9,1,4.5\nx,1,3\n8,1,2\n")
     out, err = _import_ratings(path)
     assert "8 rows: created 3, updated 0, unchanged 0, duplicates 1, rejected 4" in out
-    assert "line 5: rejected: book_id “999” is not an imported book" in err
-    assert "line 6: rejected: rating “0”" in err
-    assert "line 7: rejected: rating “4.5”" in err
-    assert "line 8: rejected: user_id “x”" in err
+    assert_reported(
+        err,
+        "line 5: rejected: book_id “999” is not an imported book",
+        "line 6: rejected: rating “0”",
+        "line 7: rejected: rating “4.5”",
+        "line 8: rejected: user_id “x”",
+    )
     reader = User.objects.get(email="reader8@example.invalid")
     assert not reader.has_usable_password()
     assert (reader.first_name, reader.last_name) == ("Ibrahim", "Adams")  # a display name, not a number

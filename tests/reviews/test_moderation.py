@@ -4,23 +4,16 @@ triggers, whatever path writes), come back exactly when unhidden, and stay visib
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
-from rest_framework.test import APIClient
 
 from reviews import services
 from reviews.models import Review
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory
+from tests.clients import client_for
 from tests.reviews.factories import ReviewFactory
 from tests.reviews.helpers import assert_aggregates_exact, stars
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def test_hiding_leaves_the_aggregates_and_unhiding_restores_them_exactly():
@@ -108,22 +101,22 @@ def test_hidden_reviews_leave_public_lists_and_their_author_sees_them_marked():
     url = f"/api/v1/books/{book.pk}/reviews/"
 
     for stranger in (None, UserFactory(), UserFactory(is_staff=True)):
-        listed = _client(stranger).get(url).json()["results"]
+        listed = client_for(stranger).get(url).json()["results"]
         assert [review["id"] for review in listed] == [str(visible.pk)]
-        assert _client(stranger).get(f"/api/v1/reviews/{hidden.pk}/").status_code == 404
+        assert client_for(stranger).get(f"/api/v1/reviews/{hidden.pk}/").status_code == 404
 
-    own = _client(author).get(url).json()["results"]
+    own = client_for(author).get(url).json()["results"]
     assert [(r["id"], r["hidden"], r["hidden_reason"]) for r in own] == [  # newest first
         (str(visible.pk), False, ""),
         (str(hidden.pk), True, "Off-topic"),
     ]
-    mine = _client(author).get("/api/v1/me/reviews/").json()["results"]
+    mine = client_for(author).get("/api/v1/me/reviews/").json()["results"]
     assert [(r["id"], r["hidden"], r["hidden_reason"]) for r in mine] == [(str(hidden.pk), True, "Off-topic")]
-    detail = _client(author).get(f"/api/v1/reviews/{hidden.pk}/").json()
+    detail = client_for(author).get(f"/api/v1/reviews/{hidden.pk}/").json()
     assert (detail["hidden"], detail["hidden_reason"]) == (True, "Off-topic")
 
     # The author may still edit it; it stays hidden and out of the aggregates.
-    response = _client(author).patch(f"/api/v1/reviews/{hidden.pk}/", {"rating": 2}, format="json")
+    response = client_for(author).patch(f"/api/v1/reviews/{hidden.pk}/", {"rating": 2}, format="json")
     assert response.status_code == 200
     assert response.json()["hidden"] is True
     assert stars(book) == [0, 0, 0, 0, 1]
@@ -132,7 +125,7 @@ def test_hidden_reviews_leave_public_lists_and_their_author_sees_them_marked():
 def test_staff_may_still_delete_a_hidden_review_through_the_api():
     review = ReviewFactory()
     services.reviews_hide(reviews=Review.objects.filter(pk=review.pk), by=UserFactory(), reason="Spam")
-    response = _client(UserFactory(is_staff=True)).delete(f"/api/v1/reviews/{review.pk}/")
+    response = client_for(UserFactory(is_staff=True)).delete(f"/api/v1/reviews/{review.pk}/")
     assert response.status_code == 204
     assert not Review.objects.filter(pk=review.pk).exists()
 

@@ -57,19 +57,25 @@ class RepositoryFactory(factory.django.DjangoModelFactory[Repository]):
     repo_name = "shop"
 
 
-class IntentFactory(factory.django.DjangoModelFactory[StoryIntent]):
+class _InARepositoryFactory(factory.django.DjangoModelFactory):
+    """A row that belongs to a repository and, through it, to the repository's owner."""
+
+    class Meta:
+        abstract = True
+
+    user = factory.SelfAttribute("repository.user")
+    repository = factory.SubFactory(RepositoryFactory)
+
+
+class IntentFactory(_InARepositoryFactory):
     class Meta:
         model = StoryIntent
 
-    user = factory.SelfAttribute("repository.user")
-    repository = factory.SubFactory(RepositoryFactory)
     intent_category = "onboarding"
 
 
-class StoryFactory(factory.django.DjangoModelFactory[Story]):
+class StoryFactory(_InARepositoryFactory):
     class Meta:
         model = Story
 
-    user = factory.SelfAttribute("repository.user")
-    repository = factory.SubFactory(RepositoryFactory)
     title = "A story"

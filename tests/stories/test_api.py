@@ -1,10 +1,10 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts import services as account_services
 from stories import selectors, services
 from stories.models import Story
 from tests.accounts.factories import UserFactory
+from tests.clients import key_client
 from tests.stories.factories import IntentFactory, RepositoryFactory, StoryFactory
 from tests.threads import run_concurrently
 
@@ -206,17 +206,12 @@ def test_quota_exceeded_is_429_with_retry_after(user):
 
 def test_api_key_needs_stories_write(user):
     repository = RepositoryFactory(user=user)
-    _k, read_only = account_services.api_key_create(user=user, name="ro", permissions=[])
-    _k, writer = account_services.api_key_create(user=user, name="rw", permissions=["stories:write"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {read_only}")
-    assert (
-        client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json").status_code == 403
-    )
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {writer}")
-    assert (
-        client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json").status_code == 202
-    )
+
+    def create(client):
+        return client.post("/api/v1/stories/", {"repository": str(repository.pk)}, format="json").status_code
+
+    assert create(key_client(user, [])) == 403
+    assert create(key_client(user, ["stories:write"])) == 202
 
 
 @pytest.mark.django_db(transaction=True)
