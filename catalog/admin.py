@@ -149,8 +149,7 @@ class BookAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         book = super().get_object(request, object_id, from_field)
-        # Counted through the relation: the catalog's admin imports nothing from the favorites app.
-        return book and Book.objects.annotate(favorite_count=Count("favorited_by")).get(pk=book.pk)
+        return book and selectors.book_with_favorite_count(pk=book.pk)
 
     @admin.display(description="Favorited by")
     def favorite_count(self, obj: Book) -> str:

@@ -5,14 +5,14 @@ from datetime import datetime, time, timedelta
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import connection
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Book
+from reviews import selectors as review_selectors
 from reviews.models import Review
-from stories.models import Story, StoryStatus
+from stories import selectors as story_selectors
+from stories.models import StoryStatus
 
 CHART_DAYS = 30
 
@@ -39,22 +39,14 @@ def dashboard() -> dict:
     since = timezone.make_aware(datetime.combine(first_day, time.min))
     week_ago = timezone.now() - timedelta(days=7)
     counts = _counts(week_ago)
-    per_day = dict(
-        Review.objects.filter(created_at__gte=since)
-        .annotate(day=TruncDate("created_at"))
-        .values_list("day")
-        .annotate(count=Count("pk"))
-        .values_list("day", "count")
-    )
+    per_day = review_selectors.reviews_per_day(since=since)
     days = [first_day + timedelta(days=offset) for offset in range(CHART_DAYS)]
     widest = max(per_day.values(), default=0) or 1
     chart = [
         {"day": day, "count": per_day.get(day, 0), "height": round(100 * per_day.get(day, 0) / widest)}
         for day in days
     ]
-    statuses = dict(
-        Story.objects.values_list("status").annotate(count=Count("pk")).values_list("status", "count")
-    )
+    statuses = story_selectors.story_status_counts()
     return {
         **counts,
         "stories": [(label, statuses.get(value, 0)) for value, label in StoryStatus.choices],

@@ -1,18 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from accounts.models import User
-from catalog.models import Book
 from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, short_date, two_lines
 from core.admin_paginators import EstimatedCountPaginator
-from reviews import services
+from reviews import selectors, services
 from reviews.models import HIDDEN_REASON_MAX, Review
-
-SEARCH_MAX_IDS = 500
 
 
 def _reason_field() -> forms.CharField:
@@ -124,20 +119,8 @@ class ReviewAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin
         return format_html('<strong title="{}">hidden</strong>', obj.hidden_reason)
 
     def get_search_results(self, request, queryset, search_term):
-        # Find the matching books and users first (small tables), then their reviews. A narrow term gives
-        # a few ids, which the (book, …) and (user, …) indexes turn into a handful of rows; a broad one
-        # matches so many reviews that walking newest-first and testing each row fills a page at once.
-        # Django's default would join all the reviews to books and users to test every one.
         term = search_term.strip()
-        if not term:
-            return queryset, False
-        books = Book.objects.filter(title__icontains=term).values_list("pk", flat=True)
-        users = User.objects.filter(email__icontains=term).values_list("pk", flat=True)
-        book_ids = list(books[: SEARCH_MAX_IDS + 1])
-        user_ids = list(users[: SEARCH_MAX_IDS + 1])
-        if len(book_ids) > SEARCH_MAX_IDS or len(user_ids) > SEARCH_MAX_IDS:
-            return queryset.filter(Q(book__in=books) | Q(user__in=users)), False
-        return queryset.filter(Q(book__in=book_ids) | Q(user__in=user_ids)), False
+        return (selectors.review_search(queryset, term=term) if term else queryset), False
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -1,7 +1,7 @@
 import zoneinfo
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -67,3 +67,10 @@ def story_usage(*, user) -> dict:
         "used": used,
         "left": None if quota is None else max(quota - used, 0),
     }
+
+
+def story_status_counts() -> dict[str, int]:
+    """How many stories are in each status (statuses without any are absent)."""
+    return dict(
+        Story.objects.values_list("status").annotate(count=Count("pk")).values_list("status", "count")
+    )
