@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-import reviews.admin
+import reviews.selectors
 from reviews.models import Review
 from tests.reviews.factories import ReviewFactory
 from tests.reviews.helpers import stars
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("max_ids", [500, 0], ids=["narrow-term", "broad-term"])
 def test_review_changelist_searches_by_title_and_email_and_filters(admin_client, monkeypatch, max_ids):
-    monkeypatch.setattr(reviews.admin, "SEARCH_MAX_IDS", max_ids)
+    monkeypatch.setattr(reviews.selectors, "SEARCH_MAX_IDS", max_ids)
     wanted = ReviewFactory(rating=5, book__title="Wanted Book")
     other = ReviewFactory(rating=2, book__title="Other Tale")
 
