@@ -19,6 +19,7 @@ from core.reports import WriteCounts
 
 REQUIRED_COLUMNS = ("user_id", "book_id", "rating")
 COPY_CHUNK_ROWS = 50_000
+ANALYZE_AFTER_ROWS = 10_000
 
 
 @dataclass
@@ -131,6 +132,10 @@ def ratings_import(
         cursor.execute("DROP TABLE IF EXISTS ratings_source_users")
         if dry_run:
             transaction.set_rollback(True)
+        elif report.created + report.updated + report.users_created >= ANALYZE_AFTER_ROWS:
+            # Until autovacuum's next pass the planner would still see the tables as they were before a
+            # bulk load (a users table of one row makes every join to it a loop over the whole table).
+            cursor.execute("ANALYZE users, reviews")
     return report
 
 
