@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, ExpressionWrapper, IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
 from accounts.models import User
@@ -37,8 +38,9 @@ def annotate_user_rating(queryset: QuerySet, *, user) -> QuerySet:
     """Add ``my_rating`` (the caller's stars for each book, or None) inside the same query."""
     if user is None or not user.is_authenticated:
         return queryset.annotate(my_rating=Value(None, output_field=IntegerField()))
-    own = Review.objects.filter(book_id=OuterRef("pk"), user_id=user.pk).values("rating")[:1]
-    return queryset.annotate(my_rating=Subquery(own, output_field=IntegerField()))
+    # As SQL for the reason favorites.selectors.annotate_is_favorite gives.
+    own = RawSQL('(SELECT r.rating FROM reviews r WHERE r.book_id = "books"."id" AND r.user_id = %s)', [user.pk])
+    return queryset.annotate(my_rating=ExpressionWrapper(own, output_field=IntegerField()))
 
 
 def reviews_per_day(*, since: datetime) -> dict[date, int]:

@@ -21,6 +21,17 @@ class GenreBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(GenreBriefSerializer(many=True))
+class GenresBriefField(serializers.Field):
+    """The genres the read model aggregates into the book's row (``genres_brief``), by name."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="genres_brief", **kwargs)
+
+    def to_representation(self, value):
+        return value
+
+
 class AverageRatingField(serializers.DecimalField):
     """The stored average, or null for a book nobody has rated (the column keeps the specification's 0.00,
     which would read as "rated zero")."""
@@ -57,7 +68,7 @@ class BookSuggestQuerySerializer(serializers.Serializer):
 
 class BookListSerializer(serializers.ModelSerializer):
     cover_image_url = serializers.CharField(read_only=True, help_text="An image URL, or empty when unknown.")
-    genres = GenreBriefSerializer(many=True, read_only=True)
+    genres = GenresBriefField()
     average_rating = AverageRatingField()
     total_reviews = serializers.IntegerField(read_only=True)
     my_rating = serializers.IntegerField(

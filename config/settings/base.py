@@ -142,6 +142,9 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 # Request bodies above this size are refused with a JSON 413 under /api/.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 
+# orjson: the same JSON as DRF's renderer, several times faster than the standard library's encoder.
+JSON_RENDERER = "drf_orjson_renderer.renderers.ORJSONRenderer"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiKeyAuthentication",
@@ -159,7 +162,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": [
@@ -168,7 +171,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        JSON_RENDERER,
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }

@@ -5,7 +5,7 @@ proxy's ``X-Forwarded-Proto: https`` header; only do so when the proxy strips th
 """
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK, env
+from .base import JSON_RENDERER, REST_FRAMEWORK, env
 
 DEBUG = False
 # Never from the environment: a user must not make the server read its own disk.
@@ -23,4 +23,4 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [JSON_RENDERER]

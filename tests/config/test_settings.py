@@ -80,7 +80,7 @@ def test_production_settings_are_safe_with_only_the_required_variables():
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "X_FRAME_OPTIONS": "DENY",
         "ALLOWED_HOSTS": ["folio.example.com"],
-        "renderers": ["rest_framework.renderers.JSONRenderer"],
+        "renderers": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
     }
 
 
