@@ -8,6 +8,8 @@ class FilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not any(name in request.query_params for name in filterset_class.base_filters):
+        if filterset_class is None or not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
             return queryset
         return super().filter_queryset(request, queryset, view)

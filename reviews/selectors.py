@@ -39,7 +39,9 @@ def annotate_user_rating(queryset: QuerySet, *, user) -> QuerySet:
     if user is None or not user.is_authenticated:
         return queryset.annotate(my_rating=Value(None, output_field=IntegerField()))
     # As SQL for the reason favorites.selectors.annotate_is_favorite gives.
-    own = RawSQL('(SELECT r.rating FROM reviews r WHERE r.book_id = "books"."id" AND r.user_id = %s)', [user.pk])
+    own = RawSQL(
+        '(SELECT r.rating FROM reviews r WHERE r.book_id = "books"."id" AND r.user_id = %s)', [user.pk]
+    )
     return queryset.annotate(my_rating=ExpressionWrapper(own, output_field=IntegerField()))
 
 

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import StrictModelSerializer, StrictSerializer
+from api.serializers import PreparedField, StrictModelSerializer, StrictSerializer
 from catalog.api.filters import SEARCH_MAX_LENGTH
 from catalog.models import Book, Genre
 
@@ -19,17 +19,6 @@ class GenreBriefSerializer(serializers.ModelSerializer):
         model = Genre
         fields = ["name", "slug"]
         read_only_fields = fields
-
-
-@extend_schema_field(GenreBriefSerializer(many=True))
-class GenresBriefField(serializers.Field):
-    """The genres the read model aggregates into the book's row (``genres_brief``), by name."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, source="genres_brief", **kwargs)
-
-    def to_representation(self, value):
-        return value
 
 
 class AverageRatingField(serializers.DecimalField):
@@ -68,7 +57,7 @@ class BookSuggestQuerySerializer(serializers.Serializer):
 
 class BookListSerializer(serializers.ModelSerializer):
     cover_image_url = serializers.CharField(read_only=True, help_text="An image URL, or empty when unknown.")
-    genres = GenresBriefField()
+    genres = PreparedField(GenreBriefSerializer(many=True), source="genres_brief")
     average_rating = AverageRatingField()
     total_reviews = serializers.IntegerField(read_only=True)
     my_rating = serializers.IntegerField(

@@ -48,12 +48,10 @@ class CollectionViewSet(viewsets.GenericViewSet):
     lookup_value_regex = UUID_PATTERN
 
     def get_queryset(self):
-        if self.action == "list":
-            return selectors.collection_list(user=self.request.user)
-        return selectors.collection_detail_queryset(user=self.request.user)
+        return selectors.collection_list(user=self.request.user)
 
     def _detail(self, pk, status_code=status.HTTP_200_OK) -> Response:
-        collection = get_object_or_404(self.get_queryset(), pk=pk)
+        collection = selectors.collection_detail(user=self.request.user, collection_id=pk)
         return Response(CollectionDetailSerializer(collection).data, status=status_code)
 
     def list(self, request):
@@ -110,7 +108,7 @@ class GroupViewSet(CollectionWriteMixin, viewsets.GenericViewSet):
 
     def _readable_collection(self) -> Collection:
         return get_object_or_404(
-            selectors.collection_detail_queryset(user=self.request.user).only("id"),
+            selectors.collection_readable(user=self.request.user).only("id"),
             pk=self.kwargs["collection_id"],
         )
 
