@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import PreparedField, StrictSerializer
+from api.serializers import PreparedField, StrictSerializer, iso_datetimes
 from catalog.models import Book
 from collections_app.models import (
     NAME_MAX,
@@ -82,12 +82,10 @@ class CollectionReadSerializer(serializers.ModelSerializer):
 
 class MembershipRowsField(PreparedField):
     """The collection's books as the selector shaped them, each ``added_at`` written as every other date
-    in the API is."""
-
-    added_at = serializers.DateTimeField()
+    in the API is (DRF's format, here once for a whole list rather than a field call per row)."""
 
     def to_representation(self, value):
-        written = self.added_at.to_representation
+        written = iso_datetimes()
         return [{**row, "added_at": written(row["added_at"])} for row in value]
 
 

@@ -188,8 +188,8 @@ def test_collection_detail_query_count_is_constant(user, size):
         response = client_for(user).get(f"/api/v1/collections/{collection.pk}/")
     body = response.json()
     assert len(body["groups"]) == size and len(body["groups"][0]["books"]) == size
-    # throttle counter, collection with counts, groups, group entries with books, collection books
-    assert len(queries) == 5, [q["sql"] for q in queries]
+    # throttle counter, collection with counts, groups, the books with their places in the groups
+    assert len(queries) == 4, [q["sql"] for q in queries]
 
 
 @pytest.mark.parametrize("page_size", [5, 50])
@@ -209,3 +209,21 @@ def test_api_key_needs_collections_write(user):
     assert create(key_client(user, [])) == 403
     assert create(key_client(user, ["collections:write"])) == 201
     assert CollectionGroup.objects.count() == 0
+
+
+def test_collection_detail_places_a_book_in_every_group_it_is_in_and_lists_it_once(user_client, user):
+    collection = services.collection_create(owner=user, name="Shelves")
+    first, second, loose = BookFactory(title="First"), BookFactory(title="Second"), BookFactory(title="Loose")
+    services.collection_set_books(collection=collection, books=[first, second, loose])
+    now = services.group_create(collection=collection, name="Now")
+    later = services.group_create(collection=collection, name="Later")
+    services.group_set_books(group=now, books=[second, first])
+    services.group_set_books(group=later, books=[first])
+    body = user_client.get(f"/api/v1/collections/{collection.pk}/").json()
+    placed = {
+        group["name"]: [(e["position"], e["book"]["title"]) for e in group["books"]]
+        for group in body["groups"]
+    }
+    assert placed == {"Now": [(0, "Second"), (1, "First")], "Later": [(0, "First")]}
+    assert sorted(row["book"]["title"] for row in body["books"]) == ["First", "Loose", "Second"]
+    assert all(row["added_at"].endswith("Z") for row in body["books"])
