@@ -1,9 +1,7 @@
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django.http import QueryDict
-from django.utils import timezone
 from drf_spectacular.drainage import set_override
 from rest_framework import serializers
 
@@ -90,15 +88,3 @@ class PreparedField(serializers.Field):
 
     def to_representation(self, value):
         return value
-
-
-def iso_datetimes() -> Callable[[datetime], str]:
-    """A function writing datetimes exactly as DRF's ``DateTimeField`` does by default (ISO 8601 in the
-    current time zone, UTC as ``Z``), with the time zone looked up once instead of once per value."""
-    zone = timezone.get_current_timezone()
-
-    def written(value: datetime) -> str:
-        text = value.astimezone(zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-    return written

@@ -42,9 +42,14 @@ def collection_readable(*, user) -> QuerySet[Collection]:
 
 
 # Each of the collection's books once, with every place it has in a group (none, one or several): the
-# books' columns are read once for both the groups and the memberships.
+# books' columns are read once for both the groups and the memberships. Ids come as text and dates as the
+# API writes them (ISO 8601 in UTC with "Z", microseconds only when there are some, as DRF writes them;
+# the API's time zone is UTC), so that a thousand rows need no UUID or datetime objects built in Python.
 _BOOKS_WITH_PLACES = """
-    SELECT cb.added_at, b.id, b.title, b.author, b.cover_image_url, gb.group_id, gb.position
+    SELECT b.id::text, b.title, b.author, b.cover_image_url,
+           to_char(cb.added_at AT TIME ZONE 'UTC', CASE WHEN date_trunc('second', cb.added_at) = cb.added_at
+               THEN 'YYYY-MM-DD"T"HH24:MI:SS"Z"' ELSE 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"' END),
+           gb.group_id::text, gb.position
     FROM collection_books cb
     JOIN books b ON b.id = cb.book_id
     LEFT JOIN group_books gb ON gb.collection_id = cb.collection_id AND gb.book_id = cb.book_id
@@ -55,7 +60,8 @@ _BOOKS_WITH_PLACES = """
 
 def collection_detail(*, user, collection_id) -> Collection:
     """The collection with its counts, ``group_rows`` (groups in order, each with ``books``: its entries in
-    order, each a position and a book in brief) and ``membership_rows`` (its books by date added).
+    order, each a position and a book in brief) and ``membership_rows`` (its books by date added), shaped
+    as the API writes them.
 
     Three queries whatever the size, and the rows stay rows: a collection of a thousand books would
     otherwise build thousands of model objects to be turned back into the same dictionaries.
@@ -67,16 +73,18 @@ def collection_detail(*, user, collection_id) -> Collection:
         .order_by("position")
         .values("id", "name", "description", "position")
     ]
-    books_of = {group["id"]: group["books"] for group in groups}
+    books_of = {str(group["id"]): group["books"] for group in groups}
     memberships: list[dict[str, Any]] = []
+    previous = None
     with connection.cursor() as cursor:
         cursor.execute(_BOOKS_WITH_PLACES, [collection.pk])
-        for added_at, book_id, title, author, cover, group_id, position in cursor.fetchall():
-            if not memberships or memberships[-1]["book"]["id"] != book_id:
+        for book_id, title, author, cover, added_at, group_id, position in cursor.fetchall():
+            if book_id != previous:  # the rows of one book come together
                 book = {"id": book_id, "title": title, "author": author, "cover_image_url": cover}
                 memberships.append({"added_at": added_at, "book": book})
+                previous = book_id
             if group_id is not None:
-                books_of[group_id].append({"position": position, "book": memberships[-1]["book"]})
+                books_of[group_id].append({"position": position, "book": book})
     for books in books_of.values():
         books.sort(key=itemgetter("position"))
     collection.group_rows = groups  # type: ignore[attr-defined]

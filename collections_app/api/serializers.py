@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import PreparedField, StrictSerializer, iso_datetimes
+from api.serializers import PreparedField, StrictSerializer
 from catalog.models import Book
 from collections_app.models import (
     NAME_MAX,
@@ -80,18 +80,9 @@ class CollectionReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MembershipRowsField(PreparedField):
-    """The collection's books as the selector shaped them, each ``added_at`` written as every other date
-    in the API is (DRF's format, here once for a whole list rather than a field call per row)."""
-
-    def to_representation(self, value):
-        written = iso_datetimes()
-        return [{**row, "added_at": written(row["added_at"])} for row in value]
-
-
 class CollectionDetailSerializer(CollectionReadSerializer):
     groups = PreparedField(GroupWithBooksSerializer(many=True), source="group_rows")
-    books = MembershipRowsField(CollectionMembershipSerializer(many=True), source="membership_rows")
+    books = PreparedField(CollectionMembershipSerializer(many=True), source="membership_rows")
 
     class Meta(CollectionReadSerializer.Meta):
         fields = [*CollectionReadSerializer.Meta.fields, "groups", "books"]

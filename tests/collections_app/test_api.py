@@ -1,6 +1,9 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
 
 from collections_app import services
 from collections_app.models import CollectionBook, CollectionGroup
@@ -227,3 +230,20 @@ def test_collection_detail_places_a_book_in_every_group_it_is_in_and_lists_it_on
     assert placed == {"Now": [(0, "Second"), (1, "First")], "Later": [(0, "First")]}
     assert sorted(row["book"]["title"] for row in body["books"]) == ["First", "Loose", "Second"]
     assert all(row["added_at"].endswith("Z") for row in body["books"])
+
+
+@pytest.mark.parametrize(
+    "added_at",
+    [
+        datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        datetime(2026, 1, 2, 3, 4, 5, 120000, tzinfo=UTC),
+        datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    ],
+)
+def test_collection_detail_writes_dates_as_every_other_endpoint(user_client, user, added_at):
+    collection = services.collection_create(owner=user, name="Dated")
+    book = BookFactory()
+    services.collection_add_book(collection=collection, book=book)
+    CollectionBook.objects.filter(collection=collection).update(added_at=added_at)
+    body = user_client.get(f"/api/v1/collections/{collection.pk}/").json()
+    assert body["books"][0]["added_at"] == serializers.DateTimeField().to_representation(added_at)
