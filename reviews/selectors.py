@@ -17,10 +17,15 @@ def _visible_to(viewer) -> Q:
     return visible
 
 
+# What a review's reader-facing form shows of its author: a name, never the rest of the account.
+REVIEWER_FIELDS = ("user__first_name", "user__last_name")
+
+
 def review_list_for_book(*, book_id, viewer=None) -> QuerySet[Review]:
     return (
         Review.objects.filter(_visible_to(viewer), book_id=book_id)
         .select_related("user")
+        .only(*(field.name for field in Review._meta.concrete_fields), *REVIEWER_FIELDS)
         .order_by("-created_at", "-id")
     )
 

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import PreparedField, StrictModelSerializer, StrictSerializer
+from api.serializers import PreparedField, ReadModelSerializer, StrictModelSerializer, StrictSerializer
 from catalog.api.filters import SEARCH_MAX_LENGTH
 from catalog.models import Book, Genre
 
@@ -55,7 +55,7 @@ class BookSuggestQuerySerializer(serializers.Serializer):
     )
 
 
-class BookListSerializer(serializers.ModelSerializer):
+class BookListSerializer(ReadModelSerializer):
     cover_image_url = serializers.CharField(read_only=True, help_text="An image URL, or empty when unknown.")
     genres = PreparedField(GenreBriefSerializer(many=True), source="genres_brief")
     average_rating = AverageRatingField()

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import PreparedField, StrictSerializer
+from api.serializers import PreparedField, ReadModelSerializer, StrictSerializer
 from catalog.models import Book
 from collections_app.models import (
     NAME_MAX,
@@ -12,7 +12,7 @@ from collections_app.models import (
 )
 
 
-class CollectionBookBriefSerializer(serializers.ModelSerializer):
+class CollectionBookBriefSerializer(ReadModelSerializer):
     cover_image_url = serializers.CharField(read_only=True, help_text="An image URL, or empty when unknown.")
 
     class Meta:
@@ -41,7 +41,7 @@ class CollectionMembershipSerializer(_BookEntrySerializer):
         read_only_fields = fields
 
 
-class GroupReadSerializer(serializers.ModelSerializer):
+class GroupReadSerializer(ReadModelSerializer):
     book_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -59,7 +59,7 @@ class GroupWithBooksSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CollectionReadSerializer(serializers.ModelSerializer):
+class CollectionReadSerializer(ReadModelSerializer):
     owner = serializers.UUIDField(source="created_by_id", read_only=True, allow_null=True)
     group_count = serializers.IntegerField(read_only=True)
     book_count = serializers.IntegerField(read_only=True)

@@ -1,10 +1,10 @@
 from rest_framework import serializers
 
-from api.serializers import StrictSerializer
+from api.serializers import ReadModelSerializer, StrictSerializer
 from reviews.models import REVIEW_TEXT_MAX, Review
 
 
-class ReviewReadSerializer(serializers.ModelSerializer):
+class ReviewReadSerializer(ReadModelSerializer):
     reviewer = serializers.SerializerMethodField()
     hidden = serializers.BooleanField(
         source="is_hidden",

@@ -31,8 +31,10 @@ class BookReviewsView(generics.ListCreateAPIView):
         return selectors.review_list_for_book(book_id=self.kwargs["book_id"], viewer=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        self._book()  # 404 for a missing book rather than an empty list
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        if not response.data["results"]:
+            self._book()  # a missing book is a 404, not an empty list (reviews prove a book exists)
+        return response
 
     @extend_schema(request=ReviewWriteSerializer, responses={201: ReviewReadSerializer})
     def create(self, request, *args, **kwargs):

@@ -105,8 +105,18 @@ def test_review_list_query_count_is_constant(api_client, page_size):
     with CaptureQueriesContext(connection) as queries:
         response = api_client.get(_url(book), {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
-    # the anonymous throttle's counter, the book's existence, one page of reviews with their readers
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # the anonymous throttle's counter, one page of reviews with their readers (which prove the book exists)
+    assert len(queries) == 2, [q["sql"] for q in queries]
+
+
+def test_an_empty_review_list_tells_a_book_without_reviews_from_a_missing_book(api_client):
+    book = BookFactory()
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(_url(book))
+    assert (response.status_code, response.json()["results"]) == (200, [])
+    assert len(queries) == 3  # counter, the empty page, the book's existence
+    book.delete()
+    assert api_client.get(_url(book)).status_code == 404
 
 
 def test_author_edits_and_deletes_own_review(user_client, user):
