@@ -49,6 +49,9 @@ def _prefix_terms(text: str) -> str | None:
     return " & ".join([*words[:-1], f"{words[-1]}:*"])
 
 
+FUZZY_WHEN_FEWER_THAN = 20
+
+
 def candidate_query(
     text: str | None, prefix: str | None, *alike: str, isbn: str | None = None
 ) -> tuple[str, list]:
@@ -58,25 +61,29 @@ def candidate_query(
     arm is planned on its own index: OR-ed together in one scan, the planner misjudges the trigram
     operators as cheap and tests them on every row (30 µs each). Fetched first, with SQL written once, so
     the ranked query plans over a list of ids."""
-    arms, params = [], []
+    arms, params, fuzzy_gate, prologue = [], [], "", ""
     if text is not None:
         query = f"websearch_to_tsquery('{SEARCH_CONFIG_ENGLISH}', %s) || websearch_to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)"
         params += [text, text]
         if prefix is not None:
             query += f" || to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)"
             params.append(prefix)
-        arms.append(
-            f"(SELECT id FROM books WHERE search_vector @@ ({query}) "
-            f"ORDER BY total_reviews DESC LIMIT {FULL_TEXT_CANDIDATES})"
+        prologue = (
+            f"WITH worded AS (SELECT id FROM books WHERE search_vector @@ ({query}) "
+            f"ORDER BY total_reviews DESC LIMIT {FULL_TEXT_CANDIDATES}) "
         )
+        arms.append("(SELECT id FROM worded)")
+        # Typos are looked for only when the words found few books: the trigram scans are most of a
+        # search's time, and a query whose words match a page of books was typed well enough.
+        fuzzy_gate = f" AND (SELECT count(*) FROM worded) < {FUZZY_WHEN_FEWER_THAN}"
     for looked_up in alike:
-        arms.append("(SELECT id FROM books WHERE title_folded %%> folio_fold(%s))")
-        arms.append("(SELECT id FROM books WHERE author_folded %%> folio_fold(%s))")
+        arms.append(f"(SELECT id FROM books WHERE title_folded %%> folio_fold(%s){fuzzy_gate})")
+        arms.append(f"(SELECT id FROM books WHERE author_folded %%> folio_fold(%s){fuzzy_gate})")
         params += [looked_up, looked_up]
     if isbn:
         arms.append("(SELECT id FROM books WHERE isbn = %s)")
         params.append(isbn)
-    return " UNION ".join(arms), params
+    return (prologue + " UNION ".join(arms)) if arms else "", params
 
 
 def _candidates(*args, **kwargs) -> list:
