@@ -2,29 +2,21 @@ import re
 
 from django.contrib.postgres.search import (
     SearchQuery,
-    SearchRank,
 )
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
-    F,
     FloatField,
-    Func,
     IntegerField,
-    Max,
     QuerySet,
     Value,
-    When,
-    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Ln, NullIf
 
 from api.pagination import ROW_COUNT
 from catalog.isbn import InvalidIsbn, normalize_isbn
-from catalog.models import SEARCH_CONFIG_ENGLISH, SEARCH_CONFIG_SIMPLE, Book, Folded, Genre
+from catalog.models import SEARCH_CONFIG_ENGLISH, SEARCH_CONFIG_SIMPLE, Book, Genre
 
 # Weights of the ranking beside the match score (``folio_match_score``, migration 0005: 3 for an exact title,
 # series or author, up to 1.5 for likeness, up to 1 for how much of the query the book holds).
@@ -95,13 +87,6 @@ def _candidates(*args, **kwargs) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
-class MatchScore(Func):
-    """``folio_match_score(title_folded, author_folded, typed)``: how well a book matches (migration 0005)."""
-
-    function = "folio_match_score"
-    output_field = FloatField()
-
-
 def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
     """Books matching ``text``, best first, all in PostgreSQL.
 
@@ -133,14 +118,7 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
         )
     # Up to three letters prefix nearly every word and trigram-match most titles: whole words only.
     fuzzy = not strict and len(plain) >= MIN_FUZZY_LENGTH
-    typed = Folded(Value(plain))
-    words = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG_ENGLISH) | SearchQuery(
-        text, search_type="websearch", config=SEARCH_CONFIG_SIMPLE
-    )
     prefix_terms = _prefix_terms(plain) if fuzzy else None
-    text_query = words
-    if prefix_terms is not None:
-        text_query = words | SearchQuery(prefix_terms, search_type="raw", config=SEARCH_CONFIG_SIMPLE)
     found = _candidates(text, prefix_terms, *([plain] if fuzzy else []), isbn=isbn)
     if not found and fuzzy:
         # Nothing for the query as a whole: a long word may be right while the rest is misspelt ("tolkein
@@ -149,14 +127,22 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
         found = _candidates(None, None, *long_words)
     # One array parameter: a list of ids as ``pk__in`` would be cloned, id by id, at every queryset step.
     matches = RawSQL(f'"{Book._meta.db_table}"."id" = ANY(%s)', (found,), output_field=BooleanField())
-    looks_like = MatchScore(F("title_folded"), F("author_folded"), typed)
-    rank = SearchRank(F("search_vector"), text_query, normalization=32)  # rank / (rank + 1)
-    known = Ln(F("total_reviews") + Value(1.0))
-    best_known = Window(Max(known))
-    popularity = Coalesce(known / NullIf(best_known, Value(0.0)), Value(0.0))
-    score = looks_like + Value(TEXT_RANK) * rank + Value(POPULARITY) * popularity
+    # The score as SQL written once: the same expression built from Django's Func, SearchRank, Window and
+    # Coalesce objects took longer to compile on every search than PostgreSQL takes to run it.
+    tsquery = (
+        f"websearch_to_tsquery('{SEARCH_CONFIG_ENGLISH}', %s) || websearch_to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)"
+        + (f" || to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)" if prefix_terms is not None else "")
+    )
+    score = RawSQL(
+        f"""(folio_match_score("books"."title_folded", "books"."author_folded", folio_fold(%s))
+            + {TEXT_RANK} * ts_rank("books"."search_vector", {tsquery}, 32)
+            + {POPULARITY} * coalesce(ln("books"."total_reviews" + 1.0)
+                / nullif(max(ln("books"."total_reviews" + 1.0)) OVER (), 0), 0))::double precision""",
+        [plain, text, text, *([prefix_terms] if prefix_terms is not None else [])],
+        output_field=FloatField(),
+    )
     isbn_match = (
-        Case(When(isbn=isbn, then=Value(1)), default=Value(0), output_field=IntegerField())
+        RawSQL('CASE WHEN "books"."isbn" = %s THEN 1 ELSE 0 END', [isbn], output_field=IntegerField())
         if isbn
         else Value(0, output_field=IntegerField())
     )
@@ -164,8 +150,9 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
         queryset.filter(matches)
         .annotate(
             isbn_match=isbn_match,
-            search_rank=Cast(score, FloatField()),
-            **{ROW_COUNT: Window(Count("pk"))},  # one query for a page and the count (CountInRowPaginator)
+            search_rank=score,
+            # One query for a page and the count (CountInRowPaginator).
+            **{ROW_COUNT: RawSQL("count(*) OVER ()", [], output_field=IntegerField())},
         )
         .order_by("-isbn_match", "-search_rank", "-total_reviews", "id")
     )
