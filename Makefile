@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/admin_pages.py
 	$(BIN)/python bench/rate_limits.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) var

@@ -449,6 +449,16 @@ def report(found, queries, runs, written, ratings_check: str, seconds: float) ->
         target(
             f"admin changelists: slowest p50 ({slowest}) ÷ `books` p50", p50(slowest) / p50("books"), 3, False
         )
+    imported = BENCH_DIR / "import_ratings.json"
+    if imported.exists():
+        figures = json.loads(imported.read_text())
+        lines += [
+            "",
+            f"`import_ratings` of {figures['rows']:,} ratings (bench/import_ratings.py, earlier in `make bench`): "
+            f"{figures['import_seconds']:.1f} s, against {figures['copy_seconds']:.1f} s for a raw `COPY` of the "
+            "same rows into `reviews` in the same run.",
+        ]
+        target("`import_ratings` rows/s ÷ raw `COPY` rows/s", figures["ratio"], 0.8, True)
     if written:
         hot, spread = percentile(written["one book"], 99), percentile(written["random books"], 99)
         lines += [

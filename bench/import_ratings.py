@@ -2,12 +2,14 @@
 
 The file is generated (once, with a fixed seed) from the real per-star histograms of goodbooks-10k: each
 book gets ratings in proportion to its real ratings count, with stars drawn from its real histogram, from
-53,424 readers. The target: import_ratings reaches at least half the rows per second of the raw COPY.
+53,424 readers. The target: import_ratings reaches at least 0.8 of the rows per second of the raw COPY
+(the figure is also left in var/bench/import_ratings.json for bench/results.md).
 
     .venv/bin/python bench/import_ratings.py [--rows 1000000]
 """
 
 import argparse
+import json
 import csv
 import io
 from io import StringIO
@@ -28,6 +30,7 @@ from reviews.demo import histogram_rating_lines  # noqa: E402
 
 DATASET = ROOT / "catalog" / "data" / "goodbooks-10k"
 READERS = 53_424
+TARGET = 0.8
 OUT = ROOT / "var" / "bench" / f"ratings-{args.rows}.csv"
 
 
@@ -91,5 +94,9 @@ for name, seconds in results.items():
     print(f"{name:<44} {seconds:7.2f} s  {rate:>10,.0f} rows/s  {rate / copy_rate:5.2f}× COPY rate")
 first = rows / results["import_ratings (new readers and reviews)"] / copy_rate
 print(
-    f"import_ratings reaches {first:.2f} of the raw COPY rate (target ≥ 0.50): {'OK' if first >= 0.5 else 'MISSED'}"
+    f"import_ratings reaches {first:.2f} of the raw COPY rate (target ≥ {TARGET}): {'OK' if first >= TARGET else 'MISSED'}"
 )
+(ROOT / "var" / "bench" / "import_ratings.json").write_text(
+    json.dumps({"rows": rows, "import_seconds": results["import_ratings (new readers and reviews)"],
+                "copy_seconds": results["raw COPY into reviews"], "ratio": first})
+)  # fmt: skip

@@ -15,6 +15,18 @@ def rate_limit_hit(*, bucket: str, limit: int, window_seconds: int) -> RateLimit
     return RateLimitResult(hits=hits, allowed=hits <= limit, retry_after=max(1, seconds_left))
 
 
+def rate_limit_hit_many(*, limits: list[tuple[str, int, int]]) -> list[RateLimitResult]:
+    """``rate_limit_hit`` for several ``(bucket, limit, window_seconds)`` at once, in one round trip to the
+    store (a request under a user's and a key's limit counts both)."""
+    if not limits:
+        return []
+    counted = counter_store().hit_many([(bucket, window) for bucket, _limit, window in limits])
+    return [
+        RateLimitResult(hits=hits, allowed=hits <= limit, retry_after=max(1, seconds_left))
+        for (_bucket, limit, _window), (hits, seconds_left) in zip(limits, counted, strict=True)
+    ]
+
+
 def rate_limit_hits(*, bucket: str, window_seconds: int) -> int:
     return counter_store().hits(bucket, window_seconds)
 

@@ -44,6 +44,31 @@ class DatabaseCounterStore:
             hits, seconds_left = cursor.fetchone()
         return hits, int(seconds_left)
 
+    def hit_many(self, buckets: list[tuple[str, int]]) -> list[tuple[int, int]]:
+        """``hit`` for several ``(bucket, window_seconds)`` in one statement, answers in the same order.
+        Rows are locked in bucket order, so two requests counting overlapping buckets cannot deadlock."""
+        values = ", ".join(["(%s, %s::integer)"] * len(buckets))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH asked (bucket, window_seconds) AS (VALUES {values}),
+                counted AS (
+                    INSERT INTO rate_limit_counters (bucket, window_start, hits)
+                    SELECT bucket, to_timestamp(
+                        floor(extract(epoch FROM clock_timestamp()) / window_seconds) * window_seconds), 1
+                    FROM asked ORDER BY bucket
+                    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+                    RETURNING bucket, window_start, hits
+                )
+                SELECT counted.bucket, counted.hits, ceil(extract(epoch FROM counted.window_start
+                    + make_interval(secs => asked.window_seconds) - clock_timestamp()))
+                FROM counted JOIN asked USING (bucket)
+                """,
+                [value for pair in buckets for value in pair],
+            )
+            answers = {bucket: (hits, int(seconds_left)) for bucket, hits, seconds_left in cursor.fetchall()}
+        return [answers[bucket] for bucket, _window in buckets]
+
     def hits(self, bucket: str, window_seconds: int) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -109,7 +134,7 @@ class RedisCounterStore:
     def __init__(self, url: str):
         import redis
 
-        client = redis.Redis.from_url(url)
+        client = self._client = redis.Redis.from_url(url)
         self._hit = client.register_script(_REDIS_HIT)
         self._hits = client.register_script(_REDIS_HITS)
         self._give_back = client.register_script(_REDIS_GIVE_BACK)
@@ -117,6 +142,13 @@ class RedisCounterStore:
     def hit(self, bucket: str, window_seconds: int) -> tuple[int, int]:
         hits, seconds_left = self._hit(keys=[self.key_prefix + bucket], args=[window_seconds])
         return int(hits), int(seconds_left)
+
+    def hit_many(self, buckets: list[tuple[str, int]]) -> list[tuple[int, int]]:
+        """``hit`` for several buckets in one round trip (each still counted atomically by its script)."""
+        pipeline = self._client.pipeline(transaction=False)
+        for bucket, window_seconds in buckets:
+            self._hit(keys=[self.key_prefix + bucket], args=[window_seconds], client=pipeline)
+        return [(int(hits), int(seconds_left)) for hits, seconds_left in pipeline.execute()]
 
     def hits(self, bucket: str, window_seconds: int) -> int:
         return int(self._hits(keys=[self.key_prefix + bucket], args=[window_seconds]))

@@ -1,6 +1,10 @@
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 from rest_framework.throttling import BaseThrottle
 
-from ratelimits.services import rate_limit_hit
+from ratelimits.services import rate_limit_hit, rate_limit_hit_many
 
 
 class CounterThrottle(BaseThrottle):
@@ -35,6 +39,33 @@ class AnonRateThrottle(CounterThrottle):
             return None
         count, seconds = _rate(self.scope)
         return f"anon:{self.get_ident(request)}", count, seconds
+
+
+@cache
+def _limit_throttles(paths: tuple[str, ...]) -> list[CounterThrottle]:
+    return [import_string(path)() for path in paths]
+
+
+class RequestLimitsThrottle(BaseThrottle):
+    """Every limit in ``settings.RATE_LIMIT_THROTTLES`` that applies to a request, counted in one round trip
+    to the counter store (a request with an API key is under its key's and its user's limits). As in DRF's
+    own loop over throttle classes, every limit that applies counts the request; the wait is the longest
+    of those that refuse it."""
+
+    retry_after: int | None = None
+
+    def allow_request(self, request, view):
+        limits = []
+        for throttle in _limit_throttles(tuple(settings.RATE_LIMIT_THROTTLES)):
+            limit = throttle.limit_for(request, view)
+            if limit is not None:
+                limits.append(limit)
+        refused = [result.retry_after for result in rate_limit_hit_many(limits=limits) if not result.allowed]
+        self.retry_after = max(refused, default=None)
+        return not refused
+
+    def wait(self):
+        return self.retry_after
 
 
 def _rate(scope: str) -> tuple[int, int]:

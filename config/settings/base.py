@@ -145,17 +145,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 # orjson: the same JSON as DRF's renderer, several times faster than the standard library's encoder.
 JSON_RENDERER = "drf_orjson_renderer.renderers.ORJSONRenderer"
 
+RATE_LIMIT_THROTTLES = [
+    "ratelimits.throttles.AnonRateThrottle",
+    "accounts.throttles.UserRateThrottle",
+    "accounts.throttles.ApiKeyRateThrottle",
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "ratelimits.throttles.AnonRateThrottle",
-        "accounts.throttles.UserRateThrottle",
-        "accounts.throttles.ApiKeyRateThrottle",
-    ],
+    # The limits below, counted together in one statement per request.
+    "DEFAULT_THROTTLE_CLASSES": ["ratelimits.throttles.RequestLimitsThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="1000/hour"),
     },
