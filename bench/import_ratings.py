@@ -9,9 +9,9 @@ book gets ratings in proportion to its real ratings count, with stars drawn from
 """
 
 import argparse
-import json
 import csv
 import io
+import json
 from io import StringIO
 
 from _django import ROOT, setup, timed
