@@ -408,7 +408,7 @@ def report(found, queries, runs, written, ratings_check: str, seconds: float) ->
 
     def target(label: str, value: float, bound: float, at_least: bool) -> None:
         passed = value >= bound if at_least else value <= bound
-        targets.append((label, f"{value:.2f} ({'≥' if at_least else '≤'} {bound})", passed))
+        targets.append((label, f"{value:.3f} ({'≥' if at_least else '≤'} {bound})", passed))
 
     names = {endpoint.name for endpoint in found}
     for name, bound in (("books", 0.5), ("books-key", 0.5), ("book-detail", 0.6), ("reviews-first", 0.6)):
