@@ -97,7 +97,9 @@ def ensure() -> None:
         # collections and groups go with it while the collections stay.
         if _count(cursor, "SELECT count(*) FROM collection_books") < 0.9 * COLLECTIONS * BOOKS_PER_COLLECTION:
             _step(f"{COLLECTIONS:,} collections with two groups and {BOOKS_PER_COLLECTION} books each")
-            cursor.execute("DELETE FROM collections WHERE name LIKE 'Reading list %%' OR name LIKE 'Bench: %%'")
+            cursor.execute(
+                "DELETE FROM collections WHERE name LIKE 'Reading list %%' OR name LIKE 'Bench: %%'"
+            )
             _collections(cursor)
     _measured_collections()
     with connection.cursor() as cursor:

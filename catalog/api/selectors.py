@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import JSONField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from catalog.models import Book
+from catalog.models import STAR_FIELDS, Book
 from favorites.selectors import annotate_favorite_count, annotate_is_favorite
 from reviews.selectors import annotate_user_rating
 
@@ -25,16 +25,29 @@ def _genres_brief() -> RawSQL:
     return RawSQL(GENRES_BRIEF, [], output_field=ArrayField(JSONField()))
 
 
+# The columns a list shows (a page of books reads no descriptions, vectors or per-star counts) and those a
+# book's own page adds.
+LIST_FIELDS = (
+    "id",
+    "title",
+    "author",
+    "isbn",
+    "cover_image_url",
+    "publication_year",
+    "language_code",
+    "average_rating",
+    "total_reviews",
+)
+DETAIL_FIELDS = ("description", "publication_date", *STAR_FIELDS, "created_at", "updated_at")
+
+
 def book_list(*, user=None) -> QuerySet[Book]:
-    """Books by title with what list and detail show: genres, the caller's own stars and favorite flag,
-    all in one query."""
-    queryset = (
-        Book.objects.defer("search_vector", "author_vector")
-        .annotate(genres_brief=_genres_brief())
-        .order_by("title", "id")
-    )
+    """Books by title with what a list shows: genres, the caller's own stars and favorite flag, all in one
+    query."""
+    queryset = Book.objects.only(*LIST_FIELDS).annotate(genres_brief=_genres_brief()).order_by("title", "id")
     return annotate_is_favorite(annotate_user_rating(queryset, user=user), user=user)
 
 
 def book_detail_queryset(*, user=None) -> QuerySet[Book]:
-    return annotate_favorite_count(book_list(user=user))
+    """A book with what its page shows besides: description, dates, stars per rating, favorite count."""
+    return annotate_favorite_count(book_list(user=user).only(*LIST_FIELDS, *DETAIL_FIELDS))
