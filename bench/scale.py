@@ -103,7 +103,10 @@ def ensure() -> None:
             _collections(cursor)
     _measured_collections()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # whatever was loaded last, the planner sees the tables as they are
+        # Every run starts from the same settled state: the planner sees the tables as they are, and the
+        # previous run's writers (every review update rewrites its book's row) leave no dead rows for
+        # the next run's reads to step over (a COUNT of the books took 4 ms instead of 1 before this).
+        cursor.execute("VACUUM ANALYZE")
 
 
 def _collections(cursor) -> None:
