@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from api.serializers import PreparedField, ReadModelSerializer, StrictModelSerializer, StrictSerializer
 from catalog.api.filters import SEARCH_MAX_LENGTH
+from catalog.api.selectors import LIST_FIELDS
 from catalog.models import Book, Genre
 
 
@@ -71,20 +72,8 @@ class BookListSerializer(ReadModelSerializer):
 
     class Meta:
         model = Book
-        fields = [
-            "id",
-            "title",
-            "author",
-            "isbn",
-            "cover_image_url",
-            "publication_year",
-            "language_code",
-            "average_rating",
-            "total_reviews",
-            "my_rating",
-            "is_favorite",
-            "genres",
-        ]
+        # The columns the read model loads for a list, then what it computes per viewer and per book.
+        fields = [*LIST_FIELDS, "my_rating", "is_favorite", "genres"]
         read_only_fields = fields
 
 
