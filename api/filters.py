@@ -8,8 +8,11 @@ class FilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not any(
-            name in request.query_params for name in filterset_class.base_filters
-        ):
+        if filterset_class is None or not filters_asked(request, filterset_class):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+def filters_asked(request, filterset_class) -> bool:
+    """Whether the request names any of the filterset's filters."""
+    return any(name in request.query_params for name in filterset_class.base_filters)

@@ -2,6 +2,7 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -12,6 +13,8 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from api.serializers import row_value
 
 ROW_COUNT = "rows_in_all_pages"
 
@@ -94,23 +97,30 @@ class NewestFirstCursorPagination(pagination.BasePagination):
         return page_size_from(request, self.page_size_query_param, self.page_size, self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
+        def fetch(position, newer: bool, limit: int) -> list:
+            key = Tuple(*(F(name) for name in self.fields))
+            if position is None:
+                page = queryset
+            elif newer:
+                page = queryset.filter(TupleGreaterThan(key, position))
+            else:
+                page = queryset.filter(TupleLessThan(key, position))
+            order = "asc" if newer else "desc"
+            return list(page.order_by(*(getattr(F(name), order)() for name in self.fields))[:limit])
+
+        return self.paginate_rows(fetch, request)
+
+    def paginate_rows(self, fetch: Callable[[tuple | None, bool, int], list], request) -> list:
+        """A page from ``fetch(position, newer, limit)``: at most ``limit`` rows past ``position`` (the
+        ``(created_at, id)`` of the row a cursor points at, None for the first page), newest first, or
+        with ``newer`` the rows just newer than it, nearest first. Selectors that read pages their own way
+        (``reviews.selectors.review_page_for_book``) are paged by it as querysets are."""
         self.request = request
         self.base_url = request.build_absolute_uri()
         size = self.get_page_size(request)
         cursor = self._decode(request)
-        key = Tuple(*(F(name) for name in self.fields))
-        newest_first = [F(name).desc() for name in self.fields]
-        if cursor is None:
-            backwards = False
-            rows = list(queryset.order_by(*newest_first)[: size + 1])
-        else:
-            backwards, position = cursor
-            if backwards:  # the page before: rows newer than the first row shown, nearest first
-                queryset = queryset.filter(TupleGreaterThan(key, position))
-                rows = list(queryset.order_by(*(F(name).asc() for name in self.fields))[: size + 1])
-            else:
-                queryset = queryset.filter(TupleLessThan(key, position))
-                rows = list(queryset.order_by(*newest_first)[: size + 1])
+        backwards, position = cursor if cursor is not None else (False, None)
+        rows = fetch(position, backwards, size + 1)
         more = len(rows) > size
         rows = rows[:size]
         if backwards:
@@ -122,7 +132,7 @@ class NewestFirstCursorPagination(pagination.BasePagination):
         return rows
 
     def _key_of(self, row) -> list[str]:
-        return [_key_text(getattr(row, name)) for name in self.fields]
+        return [_key_text(row_value(row, name)) for name in self.fields]
 
     def _link(self, backwards: bool, row) -> str | None:
         token = base64.urlsafe_b64encode(

@@ -1,10 +1,12 @@
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.http import QueryDict
 from drf_spectacular.drainage import set_override
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 # The mixin goes in front of a DRF serializer; the type checker is told so.
 if TYPE_CHECKING:
@@ -91,10 +93,43 @@ class PreparedField(serializers.Field):
         return value
 
 
+def row_value(instance, name: str):
+    """``name`` of a row a selector read as a dictionary, or of a model instance (for methods and fields
+    that serve both)."""
+    return instance[name] if isinstance(instance, Mapping) else getattr(instance, name)
+
+
+def _datetime_text(field: serializers.DateTimeField) -> Callable | None:
+    """DRF's ISO 8601 text for ``field`` (``…Z`` in UTC), without its per-value checks; None when the field
+    has its own format."""
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if output_format is None or output_format.lower() != ISO_8601:
+        return None
+    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+
+    def text(value: datetime) -> str:
+        written = value.astimezone(zone).isoformat() if zone is not None else value.isoformat()
+        return written[:-6] + "Z" if written.endswith("+00:00") else written
+
+    return text
+
+
+# Fields whose representation of a value read from the database is the value itself (DRF would call
+# str, int or bool on something already of that type) or, for UUIDs, its text.
+_AS_READ = (serializers.CharField, serializers.IntegerField, serializers.BooleanField, PreparedField)
+_CUSTOM_ATTRIBUTE = (serializers.Field.get_attribute, serializers.RelatedField.get_attribute)
+
+
 # A ModelSerializer for responses that builds its fields from the model once per class, not once per
 # response: DRF's model introspection (a field's kwargs from the model field, every time) costs a hot read
-# about half a millisecond. Each serializer still gets its own copies of the fields. (No docstring: the
-# schema would show it as the description of every serializer built on this one.)
+# about half a millisecond. Each serializer still gets its own copies of the fields.
+#
+# A row a selector read as a dictionary (``values()``, ``core.compiled.CompiledQuery``) is represented by a
+# plan made once per serializer: for each field, where its value is and how it becomes JSON. The output is
+# what DRF gives for the same model instance (tests compare the two), in a fraction of the time: no model
+# objects are built for a page of rows, and no per-field calls are made where the database's value is
+# already the answer. Model instances take DRF's own path. (No docstring: the schema would show it as the
+# description of every serializer built on this one.)
 class ReadModelSerializer(serializers.ModelSerializer):
     _fields_by_class: dict[type, dict[str, serializers.Field]] = {}
 
@@ -103,3 +138,33 @@ class ReadModelSerializer(serializers.ModelSerializer):
         if built is None:
             built = self._fields_by_class[type(self)] = super().get_fields()
         return copy.deepcopy(built)
+
+    def to_representation(self, instance):
+        if not isinstance(instance, Mapping):
+            return super().to_representation(instance)
+        plan = self.__dict__.get("_row_plan")
+        if plan is None:
+            plan = self.__dict__["_row_plan"] = [self._row_step(field) for field in self._readable_fields]
+        row = {}
+        for name, key, read, represent in plan:
+            value = instance[key] if read is None else read(instance)
+            row[name] = value if value is None or represent is None else represent(value)
+        return row
+
+    @staticmethod
+    def _row_step(field: serializers.Field) -> tuple[str | None, str, Callable | None, Callable | None]:
+        """``(output name, row key, reader or None to read the key, representation or None for as is)``."""
+        if isinstance(field, serializers.SerializerMethodField):
+            return field.field_name, "", field.to_representation, None
+        read = None if type(field).get_attribute in _CUSTOM_ATTRIBUTE else field.get_attribute
+        key = "__".join(field.source_attrs)
+        represent: Callable | None = field.to_representation
+        if isinstance(field, _AS_READ):
+            represent = None
+        elif isinstance(field, serializers.UUIDField) and field.uuid_format == "hex_verbose":
+            represent = str
+        elif isinstance(field, serializers.PrimaryKeyRelatedField) and field.pk_field is None:
+            represent = None  # a values() row holds the related key itself
+        elif isinstance(field, serializers.DateTimeField):
+            represent = _datetime_text(field) or represent
+        return field.field_name, key, read, represent

@@ -34,17 +34,17 @@ def favorite_books(*, user, books: QuerySet[Book]) -> QuerySet[Book]:
     )
 
 
-def annotate_is_favorite(queryset: QuerySet[Book], *, user) -> QuerySet[Book]:
-    """Add ``is_favorite`` (the caller has favorited the book; None for anonymous callers) inside the
-    same query, as ``reviews.selectors.annotate_user_rating`` adds ``my_rating``."""
-    if user is None or not user.is_authenticated:
+def annotate_is_favorite(queryset: QuerySet[Book], *, user_id) -> QuerySet[Book]:
+    """Add ``is_favorite`` (the signed-in caller ``user_id`` has favorited the book; None for anonymous
+    callers) inside the same query, as ``reviews.selectors.annotate_user_rating`` adds ``my_rating``."""
+    if user_id is None:
         return queryset.annotate(is_favorite=Value(None, output_field=BooleanField()))
     # Written as SQL: every book read builds this query, and Django takes longer to compile an Exists()
     # than PostgreSQL takes to run it (see README, "Performance").
     return queryset.annotate(
         is_favorite=RawSQL(
             'EXISTS (SELECT 1 FROM user_favorites f WHERE f.book_id = "books"."id" AND f.user_id = %s)',
-            [user.pk],
+            [user_id],
             output_field=BooleanField(),
         )
     )

@@ -2,11 +2,16 @@
 the catalog composes data other apps own (the viewer's stars from reviews, favorite counts from
 favorites); the catalog's domain itself never imports them."""
 
+import uuid
+from typing import Any
+
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import JSONField, QuerySet
+from django.db.models import F, JSONField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 
 from catalog.models import STAR_FIELDS, Book
+from core.compiled import CompiledPages, CompiledQuery
 from favorites.selectors import annotate_favorite_count, annotate_is_favorite
 from reviews.selectors import annotate_user_rating
 
@@ -41,13 +46,69 @@ LIST_FIELDS = (
 DETAIL_FIELDS = ("description", "publication_date", *STAR_FIELDS, "created_at", "updated_at")
 
 
+def viewer_id(user) -> uuid.UUID | None:
+    """The signed-in caller's id, or None for an anonymous one (what the per-viewer columns depend on)."""
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def _books(viewer: uuid.UUID | None) -> QuerySet[Book]:
+    queryset = Book.objects.only(*LIST_FIELDS).annotate(genres_brief=_genres_brief()).order_by("title", "id")
+    return annotate_is_favorite(annotate_user_rating(queryset, user_id=viewer), user_id=viewer)
+
+
 def book_list(*, user=None) -> QuerySet[Book]:
     """Books by title with what a list shows: genres, the caller's own stars and favorite flag, all in one
     query."""
-    queryset = Book.objects.only(*LIST_FIELDS).annotate(genres_brief=_genres_brief()).order_by("title", "id")
-    return annotate_is_favorite(annotate_user_rating(queryset, user=user), user=user)
+    return _books(viewer_id(user))
 
 
 def book_detail_queryset(*, user=None) -> QuerySet[Book]:
     """A book with what its page shows besides: description, dates, stars per rating, favorite count."""
     return annotate_favorite_count(book_list(user=user).only(*LIST_FIELDS, *DETAIL_FIELDS))
+
+
+# The list and a book's page are the catalog's busiest reads: their statements are compiled once per
+# process (core.compiled), for anonymous and for signed-in callers, and read as rows.
+LIST_COLUMNS = (*LIST_FIELDS, "my_rating", "is_favorite", "genres_brief")
+_RATING_HISTOGRAM = JSONObject(**{str(star): F(field) for star, field in enumerate(STAR_FIELDS, start=1)})
+
+
+def _list_query(signed_in: bool) -> CompiledQuery:
+    def build(viewer=None) -> QuerySet:
+        return _books(viewer).values(*LIST_COLUMNS)
+
+    return CompiledQuery(build, parameters={"viewer": uuid.UUID} if signed_in else {}, limit=True)
+
+
+def _detail_query(signed_in: bool) -> CompiledQuery:
+    def build(book_id, viewer=None) -> QuerySet:
+        book = annotate_favorite_count(_books(viewer).filter(pk=book_id))
+        detail = [name for name in DETAIL_FIELDS if name not in STAR_FIELDS]
+        return book.values(*LIST_COLUMNS, *detail, "favorite_count", rating_histogram=_RATING_HISTOGRAM)
+
+    parameters: dict[str, type] = {"book_id": uuid.UUID}
+    if signed_in:
+        parameters["viewer"] = uuid.UUID
+    return CompiledQuery(build, parameters=parameters)
+
+
+_LIST = {signed_in: _list_query(signed_in) for signed_in in (False, True)}
+_DETAIL = {signed_in: _detail_query(signed_in) for signed_in in (False, True)}
+
+
+def book_list_pages(*, user=None) -> CompiledPages:
+    """``book_list`` as pages of rows, for a list read without filters."""
+    viewer = viewer_id(user)
+    arguments = {} if viewer is None else {"viewer": viewer}
+    return CompiledPages(_LIST[viewer is not None], count=Book.objects.count, **arguments)
+
+
+def book_detail_row(*, book_id: uuid.UUID, user=None) -> dict | None:
+    """What ``book_detail_queryset`` gives for one book, as a row (``rating_histogram`` included), or
+    None when there is no such book."""
+    viewer = viewer_id(user)
+    arguments: dict[str, Any] = {"book_id": book_id}
+    if viewer is not None:
+        arguments["viewer"] = viewer
+    rows = _DETAIL[viewer is not None].rows(**arguments)
+    return rows[0] if rows else None

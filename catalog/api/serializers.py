@@ -1,7 +1,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import PreparedField, ReadModelSerializer, StrictModelSerializer, StrictSerializer
+from api.serializers import (
+    PreparedField,
+    ReadModelSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+    row_value,
+)
 from catalog.api.filters import SEARCH_MAX_LENGTH
 from catalog.api.selectors import LIST_FIELDS
 from catalog.models import Book, Genre
@@ -37,7 +43,7 @@ class AverageRatingField(serializers.DecimalField):
         )
 
     def get_attribute(self, instance):
-        return instance.average_rating if instance.total_reviews else None
+        return row_value(instance, "average_rating") if row_value(instance, "total_reviews") else None
 
 
 class BookSuggestionSerializer(serializers.Serializer):

@@ -1,9 +1,13 @@
+import uuid
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.filters import filters_asked
 from api.schema import UUID_PATTERN
 from catalog import selectors, services
 from catalog.api import selectors as read_model
@@ -35,6 +39,18 @@ class BookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if self.action == "list":
             return read_model.book_list(user=user)
         return read_model.book_detail_queryset(user=user)
+
+    def list(self, request, *args, **kwargs):
+        if filters_asked(request, BookFilter):
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(read_model.book_list_pages(user=request.user))
+        return self.get_paginated_response(BookListSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        book = read_model.book_detail_row(book_id=uuid.UUID(kwargs["pk"]), user=request.user)
+        if book is None:
+            raise Http404
+        return Response(BookDetailSerializer(book).data)
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import ReadModelSerializer, StrictSerializer
+from api.serializers import ReadModelSerializer, StrictSerializer, row_value
 from reviews.models import REVIEW_TEXT_MAX, Review
 
 
@@ -30,11 +30,14 @@ class ReviewReadSerializer(ReadModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_reviewer(self, review: Review) -> str:
-        # Readers are shown by first name and initial, never by email.
-        user = review.user
-        initial = f" {user.last_name[:1]}." if user.last_name else ""
-        return f"{user.first_name}{initial}".strip() or "A reader"
+    def get_reviewer(self, review: Review | dict) -> str:
+        # Readers are shown by first name and initial, never by email (the selectors read only these two).
+        first_name, last_name = (
+            row_value(review, "reviewer_first_name"),
+            row_value(review, "reviewer_last_name"),
+        )
+        initial = f" {last_name[:1]}." if last_name else ""
+        return f"{first_name}{initial}".strip() or "A reader"
 
 
 class ReviewWriteSerializer(StrictSerializer):

@@ -27,14 +27,21 @@ class BookReviewsView(generics.ListCreateAPIView):
     def _book(self) -> Book:
         return get_object_or_404(Book.objects.only("id"), pk=self.kwargs["book_id"])
 
-    def get_queryset(self):
-        return selectors.review_list_for_book(book_id=self.kwargs["book_id"], viewer=self.request.user)
-
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        if not response.data["results"]:
+        def fetch(position, newer: bool, limit: int) -> list[dict]:
+            return selectors.review_page_for_book(
+                book_id=self.kwargs["book_id"],
+                viewer=request.user,
+                position=position,
+                newer=newer,
+                limit=limit,
+            )
+
+        paginator = cast(NewestFirstCursorPagination, self.paginator)
+        rows = paginator.paginate_rows(fetch, request)
+        if not rows:
             self._book()  # a missing book is a 404, not an empty list (reviews prove a book exists)
-        return response
+        return paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @extend_schema(request=ReviewWriteSerializer, responses={201: ReviewReadSerializer})
     def create(self, request, *args, **kwargs):

@@ -56,10 +56,12 @@ def test_is_favorite_is_annotated_inside_the_same_query(django_assert_num_querie
     services.favorite_add(user=user, book=books[1])
     with django_assert_num_queries(1):
         flags = dict(
-            selectors.annotate_is_favorite(Book.objects.all(), user=user).values_list("pk", "is_favorite")
+            selectors.annotate_is_favorite(Book.objects.all(), user_id=user.pk).values_list(
+                "pk", "is_favorite"
+            )
         )
     assert flags == {books[0].pk: False, books[1].pk: True, books[2].pk: False}
-    anonymous = selectors.annotate_is_favorite(Book.objects.all(), user=None).values_list(
+    anonymous = selectors.annotate_is_favorite(Book.objects.all(), user_id=None).values_list(
         "is_favorite", flat=True
     )
     assert set(anonymous) == {None}

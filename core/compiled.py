@@ -1,0 +1,168 @@
+"""Hot reads compiled to SQL once per process instead of once per request.
+
+Django compiles a queryset to SQL every time it runs: for the API's busiest reads (a page of a book's
+reviews, a book's page) that costs more than PostgreSQL takes to answer (README, "Performance"). A
+``CompiledQuery`` is still written as a queryset, so the ORM stays the single description of the query;
+it is compiled the first time it runs, with a unique sentinel in place of each declared parameter, and
+the positions where the sentinels landed become placeholders. Each later run sends the same SQL with the
+request's values in those positions, and returns ``values()``-style dictionaries, converted by the same
+converters Django applies.
+
+Only parameters compared as they are (``pk=``, ``book_id=``, a row comparison) can be placeholders; one
+Django rewrites (``__icontains`` wraps it in ``%``) is caught when compiling, never baked in silently.
+"""
+
+import random
+import uuid
+from collections.abc import Callable, Hashable, Sequence
+from datetime import UTC, datetime, timedelta
+from threading import Lock
+from typing import Any, overload
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.query import ValuesIterable
+
+_SENTINEL_MAKERS: dict[type, Callable[[random.Random], Any]] = {
+    uuid.UUID: lambda rng: uuid.UUID(int=rng.getrandbits(128), version=4),
+    int: lambda rng: -rng.getrandbits(61) - 1_000_003,
+    str: lambda rng: f"sentinel-{rng.getrandbits(64):016x}",
+    datetime: lambda rng: datetime(1901, 1, 1, tzinfo=UTC) + timedelta(microseconds=rng.getrandbits(40)),
+}
+
+
+class _Statement:
+    def __init__(self, sql: str, constants: list, slots: list[str | None], names: list[str], converters):
+        self.sql = sql
+        self.constants = constants
+        self.slots = slots  # per SQL parameter: the argument it takes, or None for a constant
+        self.names = names
+        self.converters = converters
+
+
+class CompiledQuery:
+    """A queryset shape, compiled once per process and database, run with new parameter values.
+
+    ``build(**arguments)`` returns the queryset (a ``values()`` queryset: its names are the rows' keys);
+    ``parameters`` maps each argument that varies per request to its type (``uuid.UUID``, ``int``, ``str``
+    or ``datetime``). ``limit=True`` appends ``LIMIT`` and ``OFFSET`` placeholders, so one statement serves
+    every page and page size.
+    """
+
+    def __init__(
+        self, build: Callable[..., QuerySet], *, parameters: dict[str, type], limit: bool = False
+    ) -> None:
+        self._build = build
+        self._parameters = parameters
+        self._limit = limit
+        self._statements: dict[Hashable, _Statement] = {}
+        self._lock = Lock()
+
+    def rows(
+        self, *, using: str = "default", limit: int | None = None, offset: int = 0, **arguments
+    ) -> list[dict]:
+        if set(arguments) != set(self._parameters):
+            raise TypeError(f"Expected the arguments {sorted(self._parameters)}, got {sorted(arguments)}.")
+        if self._limit != (limit is not None):
+            raise TypeError("A limit is given exactly when the query was declared with limit=True.")
+        statement = self._statement(using)
+        params = [
+            constant if slot is None else arguments[slot]
+            for constant, slot in zip(statement.constants, statement.slots, strict=True)
+        ]
+        sql = statement.sql
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        if statement.converters:
+            fetched = [self._convert(row, statement.converters, connection) for row in fetched]
+        names = statement.names
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    @staticmethod
+    def _convert(row, converters, connection) -> tuple:
+        values = list(row)
+        for index, (functions, expression) in converters:
+            value = values[index]
+            for function in functions:
+                value = function(value, expression, connection)
+            values[index] = value
+        return tuple(values)
+
+    def _statement(self, using: str) -> _Statement:
+        statement = self._statements.get(using)
+        if statement is None:
+            with self._lock:
+                statement = self._statements.get(using) or self._compile(using)
+                self._statements[using] = statement
+        return statement
+
+    def _compile(self, using: str) -> _Statement:
+        rng = random.Random()
+        sentinels = {name: _SENTINEL_MAKERS[kind](rng) for name, kind in self._parameters.items()}
+        queryset = self._build(**sentinels).using(using)
+        if not issubclass(queryset._iterable_class, ValuesIterable):  # type: ignore[attr-defined]
+            raise ImproperlyConfigured("A CompiledQuery is built from a values() queryset.")
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        by_value = {value: name for name, value in sentinels.items()}
+        slots = [by_value.get(param) if _hashable(param) else None for param in params]
+        missing = set(sentinels) - {slot for slot in slots if slot}
+        leaked = [param for param in params if isinstance(param, str) and "sentinel-" in param]
+        if missing or leaked:
+            raise ImproperlyConfigured(
+                f"These parameters are not compared as they are, so they cannot be placeholders: "
+                f"{sorted(missing) or leaked}."
+            )
+        constants = [None if slot else param for param, slot in zip(params, slots, strict=True)]
+        query = queryset.query
+        # As Django's ValuesIterable names the columns.
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        converters = list(compiler.get_converters([column[0] for column in compiler.select]).items())
+        return _Statement(sql, constants, slots, names, converters)
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+class CompiledPages(Sequence[dict]):
+    """A ``CompiledQuery`` declared with ``limit=True`` as Django's paginator pages a queryset: its length
+    (``count``, asked when the paginator needs it) and slices, each slice one run of the statement."""
+
+    ordered = True  # the statement has its ORDER BY; Django's paginator asks
+
+    def __init__(self, query: CompiledQuery, *, count: Callable[[], int], **arguments) -> None:
+        self._query = query
+        self._count = count
+        self._arguments = arguments
+
+    def __len__(self) -> int:  # what the paginator counts
+        return self._count()
+
+    @overload
+    def __getitem__(self, window: int) -> dict: ...
+
+    @overload
+    def __getitem__(self, window: slice) -> list[dict]: ...
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            raise TypeError("Compiled pages are read in slices.")
+        start = window.start or 0
+        if window.step is not None or window.stop is None or start < 0 or window.stop < start:
+            raise TypeError("Compiled pages are read in forward slices with an end.")
+        return self._query.rows(limit=window.stop - start, offset=start, **self._arguments)

@@ -1,0 +1,95 @@
+import uuid
+from datetime import datetime
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import JSONObject
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Book
+from core.compiled import CompiledPages, CompiledQuery
+from reviews.models import Review
+from tests.catalog.factories import BookFactory
+from tests.reviews.factories import ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _reviews_of(book_id, rating):
+    return (
+        Review.objects.filter(book_id=book_id, rating__gte=rating)
+        .order_by("-created_at", "id")
+        .values("id", "rating", "created_at", stars=JSONObject(given=F("rating")))
+    )
+
+
+def test_rows_are_what_values_gives_for_each_set_of_arguments():
+    books = BookFactory.create_batch(2)
+    for book in books:
+        for rating in (1, 3, 5):
+            ReviewFactory(book=book, rating=rating)
+    query = CompiledQuery(_reviews_of, parameters={"book_id": uuid.UUID, "rating": int})
+    for book in books:
+        for rating in (1, 4, 6):
+            rows = query.rows(book_id=book.pk, rating=rating)
+            assert rows == list(_reviews_of(book.pk, rating))
+    assert rows == []  # nothing rated 6
+    assert query.rows(book_id=books[0].pk, rating=5)[0]["stars"] == {"given": 5}  # Django's converters ran
+
+
+def test_the_queryset_is_built_and_compiled_once():
+    built = []
+
+    def build(book_id):
+        built.append(book_id)
+        return Book.objects.filter(pk=book_id).values("title")
+
+    book = BookFactory(title="Once")
+    query = CompiledQuery(build, parameters={"book_id": uuid.UUID})
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert query.rows(book_id=book.pk) == [{"title": "Once"}]
+    assert len(built) == 1
+    assert book.pk not in built  # built with a sentinel, never with a caller's value
+    assert len(queries) == 3
+
+
+def test_limit_and_offset_are_placeholders_and_pages_slice_like_a_queryset():
+    for title in "DACEB":
+        BookFactory(title=title)
+    query = CompiledQuery(lambda: Book.objects.order_by("title").values("title"), parameters={}, limit=True)
+    assert [row["title"] for row in query.rows(limit=2, offset=1)] == ["B", "C"]
+    pages = Paginator(CompiledPages(query, count=Book.objects.count), 2)
+    assert pages.count == 5
+    assert [[row["title"] for row in pages.page(number)] for number in pages.page_range] == [
+        ["A", "B"],
+        ["C", "D"],
+        ["E"],
+    ]
+
+
+def test_a_parameter_django_rewrites_is_refused_rather_than_baked_in():
+    query = CompiledQuery(
+        lambda term: Book.objects.filter(title__icontains=term).values("id"), parameters={"term": str}
+    )
+    with pytest.raises(ImproperlyConfigured, match="term"):
+        query.rows(term="dune")
+
+
+def test_a_queryset_of_models_is_refused():
+    query = CompiledQuery(lambda: Book.objects.all(), parameters={})
+    with pytest.raises(ImproperlyConfigured, match="values"):
+        query.rows()
+
+
+def test_arguments_must_be_exactly_those_declared():
+    query = CompiledQuery(
+        lambda since: Review.objects.filter(created_at__gte=since).values("id"), parameters={"since": datetime}
+    )
+    with pytest.raises(TypeError, match="since"):
+        query.rows()
+    with pytest.raises(TypeError, match="limit"):
+        query.rows(since=datetime(2020, 1, 1), limit=5)
