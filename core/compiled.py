@@ -26,7 +26,8 @@ from django.db.models.query import ValuesIterable
 
 _SENTINEL_MAKERS: dict[type, Callable[[random.Random], Any]] = {
     uuid.UUID: lambda rng: uuid.UUID(int=rng.getrandbits(128), version=4),
-    int: lambda rng: -rng.getrandbits(61) - 1_000_003,
+    # Within every integer column's range: Django rewrites a comparison with a value out of its range.
+    int: lambda rng: rng.randint(1_000, 32_767),
     str: lambda rng: f"sentinel-{rng.getrandbits(64):016x}",
     datetime: lambda rng: datetime(1901, 1, 1, tzinfo=UTC) + timedelta(microseconds=rng.getrandbits(40)),
 }
@@ -103,6 +104,28 @@ class CompiledQuery:
         return statement
 
     def _compile(self, using: str) -> _Statement:
+        # Compiled twice with different sentinels: the two must agree on the SQL and on where each
+        # parameter lands, so a constant that happens to equal a sentinel, or a value Django rewrote,
+        # cannot pass for a placeholder.
+        first, compiler, queryset = self._compile_with_sentinels(using)
+        second, _compiler, _queryset = self._compile_with_sentinels(using)
+        if (first[0], first[2]) != (second[0], second[2]):
+            raise ImproperlyConfigured(
+                "The query's SQL depends on its parameters' values; it cannot be compiled once."
+            )
+        sql, params, slots = first
+        constants = [None if slot else param for param, slot in zip(params, slots, strict=True)]
+        query = queryset.query
+        # As Django's ValuesIterable names the columns.
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        converters = list(compiler.get_converters([column[0] for column in compiler.select]).items())
+        return _Statement(sql, constants, slots, names, converters)
+
+    def _compile_with_sentinels(self, using: str):
         rng = random.Random()
         sentinels = {name: _SENTINEL_MAKERS[kind](rng) for name, kind in self._parameters.items()}
         queryset = self._build(**sentinels).using(using)
@@ -119,16 +142,7 @@ class CompiledQuery:
                 f"These parameters are not compared as they are, so they cannot be placeholders: "
                 f"{sorted(missing) or leaked}."
             )
-        constants = [None if slot else param for param, slot in zip(params, slots, strict=True)]
-        query = queryset.query
-        # As Django's ValuesIterable names the columns.
-        names = (
-            list(query.selected)
-            if query.selected
-            else [*query.extra_select, *query.values_select, *query.annotation_select]
-        )
-        converters = list(compiler.get_converters([column[0] for column in compiler.select]).items())
-        return _Statement(sql, constants, slots, names, converters)
+        return (sql, list(params), slots), compiler, queryset
 
 
 def _hashable(value) -> bool:

@@ -32,7 +32,9 @@ def reviewed_book():
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])
 def test_reviews_as_rows_and_as_models_read_the_same(reviewed_book, zone):
     rows = list(review_selectors.review_rows(Review.objects.filter(book=reviewed_book).order_by("id")))
-    models = review_selectors.review_get_queryset(include_hidden=True).filter(book=reviewed_book).order_by("id")
+    models = (
+        review_selectors.review_get_queryset(include_hidden=True).filter(book=reviewed_book).order_by("id")
+    )
     with timezone.override(zoneinfo.ZoneInfo(zone)):
         as_rows = ReviewReadSerializer(rows, many=True).data
         as_models = ReviewReadSerializer(models, many=True).data
@@ -45,9 +47,10 @@ def test_reviews_as_rows_and_as_models_read_the_same(reviewed_book, zone):
 def test_books_as_rows_and_as_models_read_the_same(reviewed_book, signed_in):
     user = Review.objects.get(book=reviewed_book, rating=5).user if signed_in else None
     pages = book_read_model.book_list_pages(user=user)
-    assert BookListSerializer(pages[0:10], many=True).data == BookListSerializer(
-        book_read_model.book_list(user=user), many=True
-    ).data
+    assert (
+        BookListSerializer(pages[0:10], many=True).data
+        == BookListSerializer(book_read_model.book_list(user=user), many=True).data
+    )
     for book in book_read_model.book_list():
         row = book_read_model.book_detail_row(book_id=book.pk, user=user)
         model = book_read_model.book_detail_queryset(user=user).get(pk=book.pk)
