@@ -3,7 +3,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import QueryDict
+from django.utils import timezone
 from drf_spectacular.drainage import set_override
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
@@ -99,13 +102,13 @@ def row_value(instance, name: str):
     return instance[name] if isinstance(instance, Mapping) else getattr(instance, name)
 
 
-def _datetime_text(field: serializers.DateTimeField) -> Callable | None:
-    """DRF's ISO 8601 text for ``field`` (``…Z`` in UTC), without its per-value checks; None when the field
-    has its own format."""
+def _datetime_format_is_iso(field: serializers.DateTimeField) -> bool:
     output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
-    if output_format is None or output_format.lower() != ISO_8601:
-        return None
-    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+    return output_format is not None and output_format.lower() == ISO_8601
+
+
+def _iso_text(zone) -> Callable[[datetime], str]:
+    """DRF's ISO 8601 text of a datetime in ``zone`` (``…Z`` in UTC), without its per-value checks."""
 
     def text(value: datetime) -> str:
         written = value.astimezone(zone).isoformat() if zone is not None else value.isoformat()
@@ -132,6 +135,7 @@ _CUSTOM_ATTRIBUTE = (serializers.Field.get_attribute, serializers.RelatedField.g
 # description of every serializer built on this one.)
 class ReadModelSerializer(serializers.ModelSerializer):
     _fields_by_class: dict[type, dict[str, serializers.Field]] = {}
+    _row_steps_by_class: dict[type, list] = {}
 
     def get_fields(self):
         built = self._fields_by_class.get(type(self))
@@ -142,20 +146,42 @@ class ReadModelSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         if not isinstance(instance, Mapping):
             return super().to_representation(instance)
-        plan = self.__dict__.get("_row_plan")
-        if plan is None:
-            plan = self.__dict__["_row_plan"] = [self._row_step(field) for field in self._readable_fields]
+        plan = self.__dict__.get("_row_plan") or self._row_plan()
         row = {}
         for name, key, read, represent in plan:
             value = instance[key] if read is None else read(instance)
             row[name] = value if value is None or represent is None else represent(value)
         return row
 
+    def _row_plan(self) -> list[tuple[str | None, str, Callable | None, Callable | None]]:
+        """The class's plan, made once from its fields (their deep copies cost a hot read more than its
+        rows do), with what depends on this serializer resolved: its methods and the current time zone."""
+        steps = self._row_steps_by_class.get(type(self))
+        if steps is None:
+            steps = self._row_steps_by_class[type(self)] = [
+                self._row_step(field) for field in self._readable_fields
+            ]
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        plan = []
+        for name, key, read, represent in steps:
+            if isinstance(read, str):  # a method of the serializer
+                read = getattr(self, read)
+            plan.append((name, key, read, _iso_text(zone) if represent is _iso_text else represent))
+        self.__dict__["_row_plan"] = plan
+        return plan
+
     @staticmethod
-    def _row_step(field: serializers.Field) -> tuple[str | None, str, Callable | None, Callable | None]:
-        """``(output name, row key, reader or None to read the key, representation or None for as is)``."""
+    def _row_step(field: serializers.Field) -> tuple[str | None, str, Callable | str | None, Callable | None]:
+        """``(output name, row key, how to read it, how to represent it)``: reading None means the key,
+        a text the serializer's method of that name; representing None means the value as it is and
+        ``_iso_text`` DRF's datetime text in the current zone. Fields are bound once per class, so a
+        field's own methods are used only where they depend on nothing but the field."""
         if isinstance(field, serializers.SerializerMethodField):
-            return field.field_name, "", field.to_representation, None
+            return field.field_name, "", field.method_name, None
+        if isinstance(field, serializers.RelatedField) and not isinstance(
+            field, serializers.PrimaryKeyRelatedField
+        ):
+            raise ImproperlyConfigured(f"{field.field_name}: rows carry related keys, not related objects.")
         read = None if type(field).get_attribute in _CUSTOM_ATTRIBUTE else field.get_attribute
         key = "__".join(field.source_attrs)
         represent: Callable | None = field.to_representation
@@ -165,6 +191,6 @@ class ReadModelSerializer(serializers.ModelSerializer):
             represent = str
         elif isinstance(field, serializers.PrimaryKeyRelatedField) and field.pk_field is None:
             represent = None  # a values() row holds the related key itself
-        elif isinstance(field, serializers.DateTimeField):
-            represent = _datetime_text(field) or represent
+        elif isinstance(field, serializers.DateTimeField) and _datetime_format_is_iso(field):
+            represent = _iso_text(field.timezone) if hasattr(field, "timezone") else _iso_text
         return field.field_name, key, read, represent

@@ -7,6 +7,7 @@ store's clock, so servers with skewed clocks still agree. Django's own cache ``i
 read-then-write on the database cache, which is why the counts do not go through it.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -24,20 +25,19 @@ class RateLimitResult:
 
 
 class DatabaseCounterStore:
+    # Each statement is as small as it can be: counting runs on every API request, and PostgreSQL's
+    # parsing and planning of a larger one (a CTE joined back to its VALUES) cost more than the upsert.
     def hit(self, bucket: str, window_seconds: int) -> tuple[int, int]:
         """Count one hit; return ``(hits in this window, seconds until the window ends)``."""
         with connection.cursor() as cursor:
             cursor.execute(
                 """
-                WITH w AS (
-                    SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) / %(window)s) * %(window)s)
-                        AS start
-                )
                 INSERT INTO rate_limit_counters (bucket, window_start, hits)
-                SELECT %(bucket)s, w.start, 1 FROM w
+                VALUES (%(bucket)s,
+                    to_timestamp(floor(extract(epoch FROM statement_timestamp()) / %(window)s) * %(window)s), 1)
                 ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
                 RETURNING hits,
-                    ceil(extract(epoch FROM window_start + make_interval(secs => %(window)s) - clock_timestamp()))
+                    ceil(extract(epoch FROM window_start + make_interval(secs => %(window)s) - statement_timestamp()))
                 """,
                 {"bucket": bucket, "window": window_seconds},
             )
@@ -47,27 +47,24 @@ class DatabaseCounterStore:
     def hit_many(self, buckets: list[tuple[str, int]]) -> list[tuple[int, int]]:
         """``hit`` for several ``(bucket, window_seconds)`` in one statement, answers in the same order.
         Rows are locked in bucket order, so two requests counting overlapping buckets cannot deadlock."""
-        values = ", ".join(["(%s, %s::integer)"] * len(buckets))
+        if len(buckets) == 1:
+            return [self.hit(*buckets[0])]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""
-                WITH asked (bucket, window_seconds) AS (VALUES {values}),
-                counted AS (
-                    INSERT INTO rate_limit_counters (bucket, window_start, hits)
-                    SELECT bucket, to_timestamp(
-                        floor(extract(epoch FROM clock_timestamp()) / window_seconds) * window_seconds), 1
-                    FROM asked ORDER BY bucket
-                    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
-                    RETURNING bucket, window_start, hits
-                )
-                SELECT counted.bucket, counted.hits, ceil(extract(epoch FROM counted.window_start
-                    + make_interval(secs => asked.window_seconds) - clock_timestamp()))
-                FROM counted JOIN asked USING (bucket)
+                """
+                INSERT INTO rate_limit_counters (bucket, window_start, hits)
+                SELECT bucket, to_timestamp(floor(extract(epoch FROM statement_timestamp()) / seconds) * seconds), 1
+                FROM unnest(%s::text[], %s::integer[]) AS asked (bucket, seconds) ORDER BY bucket
+                ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+                RETURNING bucket, hits, extract(epoch FROM window_start - statement_timestamp())
                 """,
-                [value for pair in buckets for value in pair],
+                [[bucket for bucket, _window in buckets], [window for _bucket, window in buckets]],
             )
-            answers = {bucket: (hits, int(seconds_left)) for bucket, hits, seconds_left in cursor.fetchall()}
-        return [answers[bucket] for bucket, _window in buckets]
+            # The window's end, as seconds from the database's own clock: its start plus its length.
+            answers = {
+                bucket: (hits, float(start_from_now)) for bucket, hits, start_from_now in cursor.fetchall()
+            }
+        return [(answers[bucket][0], math.ceil(answers[bucket][1] + window)) for bucket, window in buckets]
 
     def hits(self, bucket: str, window_seconds: int) -> int:
         with connection.cursor() as cursor:
