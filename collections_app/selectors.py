@@ -39,49 +39,60 @@ def collection_readable(*, user) -> QuerySet[Collection]:
     return Collection.objects.filter(_visible_to(user))
 
 
-# A collection's groups and books as JSON built by PostgreSQL in the collection's own row: the rows of a
-# collection of a thousand books are never turned into Python objects one by one (a thousand models, or
-# even a thousand tuples, cost more than the query). ``json`` keeps keys in the order the API writes them;
-# dates come as the API writes them (ISO 8601 in UTC with "Z", microseconds only when there are some, as
-# DRF writes them: the API's time zone is UTC).
-_BOOK_BRIEF = "json_build_object('id', b.id, 'title', b.title, 'author', b.author, 'cover_image_url', b.cover_image_url)"
-_GROUPS_JSON = f"""(
+# A collection's groups as JSON built by PostgreSQL in the collection's own row, each with its book count:
+# one query, and a detail whose size does not grow with the collection's books (those are read a page at a
+# time: ``collection_memberships``, ``group_entries``). ``json`` keeps keys in the order the API writes them.
+_GROUPS_JSON = """(
     SELECT coalesce(json_agg(json_build_object(
         'id', g.id, 'name', g.name, 'description', g.description, 'position', g.position,
-        'books', (
-            SELECT coalesce(json_agg(json_build_object('position', gb.position, 'book', {_BOOK_BRIEF})
-                                     ORDER BY gb.position), '[]')
-            FROM group_books gb JOIN books b ON b.id = gb.book_id
-            WHERE gb.group_id = g.id
-        )
+        'book_count', (SELECT count(*) FROM group_books gb WHERE gb.group_id = g.id)
     ) ORDER BY g.position), '[]')::text
     FROM groups g WHERE g.collection_id = "collections"."id"
-)"""
-_BOOKS_JSON = f"""(
-    SELECT coalesce(json_agg(json_build_object(
-        'added_at', to_char(cb.added_at AT TIME ZONE 'UTC',
-            CASE WHEN date_trunc('second', cb.added_at) = cb.added_at
-                THEN 'YYYY-MM-DD"T"HH24:MI:SS"Z"' ELSE 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"' END),
-        'book', {_BOOK_BRIEF}
-    ) ORDER BY cb.added_at, cb.book_id), '[]')::text
-    FROM collection_books cb JOIN books b ON b.id = cb.book_id
-    WHERE cb.collection_id = "collections"."id"
 )"""
 
 
 def collection_detail(*, user, collection_id) -> Collection:
-    """The collection with its counts, ``group_rows`` (groups in order, each with ``books``: its entries in
-    order, each a position and a book in brief) and ``membership_rows`` (its books by date added), shaped
-    as the API writes them: one query whatever the size."""
+    """The collection with its counts and ``group_rows`` (its groups in order, each with its book count),
+    shaped as the API writes them: one query whatever the size."""
     collection = get_object_or_404(
-        annotate_counts(collection_readable(user=user)).annotate(
-            groups_json=RawSQL(_GROUPS_JSON, []), books_json=RawSQL(_BOOKS_JSON, [])
-        ),
+        annotate_counts(collection_readable(user=user)).annotate(groups_json=RawSQL(_GROUPS_JSON, [])),
         pk=collection_id,
     )
     collection.group_rows = orjson.loads(collection.groups_json)  # type: ignore[attr-defined]
-    collection.membership_rows = orjson.loads(collection.books_json)  # type: ignore[attr-defined]
     return collection
+
+
+# What a book shows where a collection places it.
+BOOK_BRIEF_FIELDS = ("book__id", "book__title", "book__author", "book__cover_image_url")
+
+
+def collection_memberships(*, collection: Collection) -> QuerySet[CollectionBook]:
+    """The collection's books, in the order they were added (the primary key breaks ties)."""
+    return (
+        CollectionBook.objects.filter(collection=collection)
+        .select_related("book")
+        .only("added_at", "collection_id", *BOOK_BRIEF_FIELDS)
+        .order_by("added_at", "book_id")
+    )
+
+
+def group_entries(*, group: CollectionGroup) -> QuerySet[GroupBook]:
+    """The group's books, in their order."""
+    return (
+        GroupBook.objects.filter(group=group)
+        .select_related("book")
+        .only("position", "group_id", *BOOK_BRIEF_FIELDS)
+        .order_by("position")
+    )
+
+
+def group_readable(*, user, collection_id, group_id) -> CollectionGroup:
+    """The group, when ``user`` may read its collection; 404 otherwise."""
+    return get_object_or_404(
+        CollectionGroup.objects.filter(collection__in=collection_readable(user=user)).only("id"),
+        collection_id=collection_id,
+        pk=group_id,
+    )
 
 
 def collection_get_for_write(*, user, collection_id) -> Collection:

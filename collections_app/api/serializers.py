@@ -50,12 +50,12 @@ class GroupReadSerializer(ReadModelSerializer):
         read_only_fields = fields
 
 
-class GroupWithBooksSerializer(serializers.ModelSerializer):
-    books = GroupEntrySerializer(source="entries", many=True, read_only=True)
+class GroupBriefSerializer(serializers.ModelSerializer):
+    book_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = CollectionGroup
-        fields = ["id", "name", "description", "position", "books"]
+        fields = ["id", "name", "description", "position", "book_count"]
         read_only_fields = fields
 
 
@@ -81,11 +81,15 @@ class CollectionReadSerializer(ReadModelSerializer):
 
 
 class CollectionDetailSerializer(CollectionReadSerializer):
-    groups = PreparedField(GroupWithBooksSerializer(many=True), source="group_rows")
-    books = PreparedField(CollectionMembershipSerializer(many=True), source="membership_rows")
+    groups = PreparedField(
+        GroupBriefSerializer(many=True),
+        source="group_rows",
+        help_text="The groups in order, each with its book count; their books are read from the group's "
+        "books/ list, the collection's own from its books/ list, a page at a time.",
+    )
 
     class Meta(CollectionReadSerializer.Meta):
-        fields = [*CollectionReadSerializer.Meta.fields, "groups", "books"]
+        fields = [*CollectionReadSerializer.Meta.fields, "groups"]
         read_only_fields = fields
 
 

@@ -2,7 +2,7 @@ from typing import TYPE_CHECKING
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import generics, status, viewsets
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,13 +12,15 @@ from catalog.models import Book
 from collections_app import selectors, services
 from collections_app.api.serializers import (
     CollectionDetailSerializer,
+    CollectionMembershipSerializer,
     CollectionReadSerializer,
     CollectionWriteSerializer,
+    GroupEntrySerializer,
     GroupReadSerializer,
     GroupWriteSerializer,
     PositionSerializer,
 )
-from collections_app.models import Collection, CollectionGroup
+from collections_app.models import Collection, CollectionBook, CollectionGroup, GroupBook
 
 # The mixin goes in front of a DRF view; the type checker is told so.
 if TYPE_CHECKING:
@@ -81,6 +83,37 @@ class CollectionViewSet(viewsets.GenericViewSet):
         collection = selectors.collection_get_for_write(user=request.user, collection_id=pk)
         services.collection_delete(collection=collection)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CollectionBookListView(generics.ListAPIView):
+    """The collection's books in the order they were added, a page at a time (readable as the collection
+    is; others get 404)."""
+
+    queryset = CollectionBook.objects.none()
+    serializer_class = CollectionMembershipSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def get_queryset(self):
+        collection = get_object_or_404(
+            selectors.collection_readable(user=self.request.user).only("id"), pk=self.kwargs["collection_id"]
+        )
+        return selectors.collection_memberships(collection=collection)
+
+
+class GroupBookListView(generics.ListAPIView):
+    """A group's books in their order, a page at a time (readable as its collection is)."""
+
+    queryset = GroupBook.objects.none()
+    serializer_class = GroupEntrySerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def get_queryset(self):
+        group = selectors.group_readable(
+            user=self.request.user,
+            collection_id=self.kwargs["collection_id"],
+            group_id=self.kwargs["group_id"],
+        )
+        return selectors.group_entries(group=group)
 
 
 class CollectionBookView(CollectionWriteMixin, APIView):

@@ -22,7 +22,7 @@ def test_create_collection_with_counts(user_client):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert (body["group_count"], body["book_count"], body["groups"], body["books"]) == (0, 0, [], [])
+    assert (body["group_count"], body["book_count"], body["groups"]) == (0, 0, [])
 
 
 @pytest.mark.parametrize(
@@ -168,12 +168,14 @@ def test_group_books_put_at_position_move_and_remove(user):
     assert client.put(f"{url}{books[2].pk}/", {"position": 0}, format="json").status_code == 204
     assert client.put(f"{url}{books[0].pk}/", {"position": -1}, format="json").status_code == 400
     assert client.put(f"{url}{books[0].pk}/", {"position": "x"}, format="json").status_code == 400
-    detail = client.get(f"/api/v1/collections/{collection.pk}/").json()
-    assert [e["book"]["id"] for e in detail["groups"][0]["books"]] == [
-        str(books[2].pk),
-        str(books[0].pk),
-        str(books[1].pk),
+    entries = client.get(url).json()["results"]
+    assert [(e["position"], e["book"]["id"]) for e in entries] == [
+        (0, str(books[2].pk)),
+        (1, str(books[0].pk)),
+        (2, str(books[1].pk)),
     ]
+    detail = client.get(f"/api/v1/collections/{collection.pk}/").json()
+    assert [group["book_count"] for group in detail["groups"]] == [3]
     assert client.delete(f"{url}{books[0].pk}/").status_code == 204
     assert detail["book_count"] == 3
     assert_invariants(collection)
@@ -190,8 +192,8 @@ def test_collection_detail_query_count_is_constant(user, size):
     with CaptureQueriesContext(connection) as queries:
         response = client_for(user).get(f"/api/v1/collections/{collection.pk}/")
     body = response.json()
-    assert len(body["groups"]) == size and len(body["groups"][0]["books"]) == size
-    # throttle counter, the collection with its counts, groups and books
+    assert [group["book_count"] for group in body["groups"]] == [size] * size
+    # throttle counter, the collection with its counts and groups
     assert len(queries) == 2, [q["sql"] for q in queries]
 
 
@@ -214,7 +216,7 @@ def test_api_key_needs_collections_write(user):
     assert CollectionGroup.objects.count() == 0
 
 
-def test_collection_detail_places_a_book_in_every_group_it_is_in_and_lists_it_once(user_client, user):
+def test_each_group_lists_its_books_in_order_and_the_collection_lists_each_book_once(user_client, user):
     collection = services.collection_create(owner=user, name="Shelves")
     first, second, loose = BookFactory(title="First"), BookFactory(title="Second"), BookFactory(title="Loose")
     services.collection_set_books(collection=collection, books=[first, second, loose])
@@ -222,14 +224,64 @@ def test_collection_detail_places_a_book_in_every_group_it_is_in_and_lists_it_on
     later = services.group_create(collection=collection, name="Later")
     services.group_set_books(group=now, books=[second, first])
     services.group_set_books(group=later, books=[first])
-    body = user_client.get(f"/api/v1/collections/{collection.pk}/").json()
+    base = f"/api/v1/collections/{collection.pk}"
+    body = user_client.get(f"{base}/").json()
     placed = {
-        group["name"]: [(e["position"], e["book"]["title"]) for e in group["books"]]
+        group["name"]: [
+            (e["position"], e["book"]["title"])
+            for e in user_client.get(f"{base}/groups/{group['id']}/books/").json()["results"]
+        ]
         for group in body["groups"]
     }
     assert placed == {"Now": [(0, "Second"), (1, "First")], "Later": [(0, "First")]}
-    assert sorted(row["book"]["title"] for row in body["books"]) == ["First", "Loose", "Second"]
-    assert all(row["added_at"].endswith("Z") for row in body["books"])
+    assert [(group["name"], group["book_count"]) for group in body["groups"]] == [("Now", 2), ("Later", 1)]
+    members = user_client.get(f"{base}/books/").json()
+    assert sorted(row["book"]["title"] for row in members["results"]) == ["First", "Loose", "Second"]
+    assert members["count"] == 3 and set(members["results"][0]["book"]) == {
+        "id",
+        "title",
+        "author",
+        "cover_image_url",
+    }
+
+
+@pytest.mark.parametrize("page_size", [7, 100])
+def test_a_large_collection_pages_to_its_end_in_constant_queries(user, page_size):
+    collection = services.collection_create(owner=user, name="Large")
+    books = BookFactory.create_batch(23)
+    services.collection_set_books(collection=collection, books=books)
+    group = services.group_create(collection=collection, name="All")
+    services.group_set_books(group=group, books=list(reversed(books)))
+    client = client_for(user)
+    for url, key in [
+        (f"/api/v1/collections/{collection.pk}/books/", "added_at"),
+        (f"/api/v1/collections/{collection.pk}/groups/{group.pk}/books/", "position"),
+    ]:
+        seen, queries_per_page = [], set()
+        while url:
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(url, {"page_size": page_size} if "page_size" not in url else {}).json()
+            queries_per_page.add(len(queries))
+            seen += page["results"]
+            url = page["next"]
+        assert len(seen) == 23 and len({row["book"]["id"] for row in seen}) == 23
+        assert [row[key] for row in seen] == sorted(row[key] for row in seen)
+        # throttle counter, the collection (or group) it may read, the count, the page
+        assert queries_per_page == {4}, queries_per_page
+    entries = client.get(f"/api/v1/collections/{collection.pk}/groups/{group.pk}/books/").json()["results"]
+    assert [row["book"]["id"] for row in entries] == [str(book.pk) for book in reversed(books)][:20]
+
+
+def test_the_book_lists_of_a_private_collection_are_404_for_others(user):
+    collection = services.collection_create(owner=user, name="Mine", visibility="private")
+    group = services.group_create(collection=collection, name="G")
+    stranger = client_for(UserFactory())
+    base = f"/api/v1/collections/{collection.pk}"
+    for url in [f"{base}/books/", f"{base}/groups/{group.pk}/books/"]:
+        assert stranger.get(url).status_code == 404
+        assert client_for(user).get(url).status_code == 200
+    other = services.collection_create(owner=user, name="Other")
+    assert client_for(user).get(f"/api/v1/collections/{other.pk}/groups/{group.pk}/books/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -240,10 +292,10 @@ def test_collection_detail_places_a_book_in_every_group_it_is_in_and_lists_it_on
         datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
     ],
 )
-def test_collection_detail_writes_dates_as_every_other_endpoint(user_client, user, added_at):
+def test_a_collections_books_carry_their_dates_as_every_other_endpoint(user_client, user, added_at):
     collection = services.collection_create(owner=user, name="Dated")
     book = BookFactory()
     services.collection_add_book(collection=collection, book=book)
     CollectionBook.objects.filter(collection=collection).update(added_at=added_at)
-    body = user_client.get(f"/api/v1/collections/{collection.pk}/").json()
-    assert body["books"][0]["added_at"] == serializers.DateTimeField().to_representation(added_at)
+    body = user_client.get(f"/api/v1/collections/{collection.pk}/books/").json()
+    assert body["results"][0]["added_at"] == serializers.DateTimeField().to_representation(added_at)
