@@ -21,18 +21,19 @@ ROW_COUNT = "rows_in_all_pages"
 
 class CountInRowPaginator(Paginator):
     """Django's paginator, with one query instead of two when the queryset annotates ``ROW_COUNT`` (a
-    ``count(*) OVER ()``): the count is read from the page's own rows. A costly query (a ranked search)
-    then runs once; a page past the end, having no rows, falls back to a count."""
+    ``count(*) OVER ()``), or compiled pages carry it: the count is read from the page's own rows. A costly
+    query (a ranked search) then runs once; a page past the end, having no rows, falls back to a count."""
 
     def page(self, number):
         query = getattr(self.object_list, "query", None)
-        if query is None or ROW_COUNT not in query.annotations:
+        counted_in_rows = getattr(self.object_list, "counted_in_rows", None) == ROW_COUNT
+        if not counted_in_rows and (query is None or ROW_COUNT not in query.annotations):
             return super().page(number)
         number = self.validate_number_without_count(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page])
         if rows:
-            self.__dict__["count"] = getattr(rows[0], ROW_COUNT)
+            self.__dict__["count"] = row_value(rows[0], ROW_COUNT)
         self.validate_number(number)  # past the end: EmptyPage, from the fallback count
         return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's own factory
 

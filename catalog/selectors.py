@@ -1,4 +1,5 @@
 import re
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -41,6 +42,8 @@ def _prefix_terms(text: str) -> str | None:
     return " & ".join([*words[:-1], f"{words[-1]}:*"])
 
 
+# Typos are looked for only when the words found fewer books than this: the trigram scans are most of a
+# search's time, and a query whose words match a page of books was typed well enough.
 FUZZY_WHEN_FEWER_THAN = 20
 
 
@@ -53,29 +56,25 @@ def candidate_query(
     arm is planned on its own index: OR-ed together in one scan, the planner misjudges the trigram
     operators as cheap and tests them on every row (30 µs each). Fetched first, with SQL written once, so
     the ranked query plans over a list of ids."""
-    arms, params, fuzzy_gate, prologue = [], [], "", ""
+    arms, params = [], []
     if text is not None:
         query = f"websearch_to_tsquery('{SEARCH_CONFIG_ENGLISH}', %s) || websearch_to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)"
         params += [text, text]
         if prefix is not None:
             query += f" || to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)"
             params.append(prefix)
-        prologue = (
-            f"WITH worded AS (SELECT id FROM books WHERE search_vector @@ ({query}) "
-            f"ORDER BY total_reviews DESC LIMIT {FULL_TEXT_CANDIDATES}) "
+        arms.append(
+            f"(SELECT id FROM books WHERE search_vector @@ ({query}) "
+            f"ORDER BY total_reviews DESC LIMIT {FULL_TEXT_CANDIDATES})"
         )
-        arms.append("(SELECT id FROM worded)")
-        # Typos are looked for only when the words found few books: the trigram scans are most of a
-        # search's time, and a query whose words match a page of books was typed well enough.
-        fuzzy_gate = f" AND (SELECT count(*) FROM worded) < {FUZZY_WHEN_FEWER_THAN}"
     for looked_up in alike:
-        arms.append(f"(SELECT id FROM books WHERE title_folded %%> folio_fold(%s){fuzzy_gate})")
-        arms.append(f"(SELECT id FROM books WHERE author_folded %%> folio_fold(%s){fuzzy_gate})")
+        arms.append("(SELECT id FROM books WHERE title_folded %%> folio_fold(%s))")
+        arms.append("(SELECT id FROM books WHERE author_folded %%> folio_fold(%s))")
         params += [looked_up, looked_up]
     if isbn:
         arms.append("(SELECT id FROM books WHERE isbn = %s)")
         params.append(isbn)
-    return (prologue + " UNION ".join(arms)) if arms else "", params
+    return " UNION ".join(arms), params
 
 
 def _candidates(*args, **kwargs) -> list:
@@ -85,6 +84,53 @@ def _candidates(*args, **kwargs) -> list:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def _candidates_gated(text: str, prefix: str | None, alike: list[str], isbn: str | None) -> list:
+    """The words' (and the ISBN's) candidates, and the trigram arms' only when those are fewer than
+    ``FUZZY_WHEN_FEWER_THAN``: two statements in that case rather than one whose gate (a subquery each
+    trigram arm tests) made PostgreSQL take longer to plan every search than to run it."""
+    found = _candidates(text, prefix, isbn=isbn)
+    if alike and len(found) < FUZZY_WHEN_FEWER_THAN:
+        seen = set(found)
+        found += [book_id for book_id in _candidates(None, None, *alike) if book_id not in seen]
+    return found
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a search asked for, read from its text, and the candidate books it found."""
+
+    text: str
+    plain: str
+    prefix_terms: str | None
+    isbn: str | None
+    found: list
+
+
+def search_terms(text: str) -> SearchTerms | None:
+    """The terms of ``text`` with their candidates, or None when the text asks for nothing (punctuation
+    alone). ``text`` is already stripped and not empty."""
+    try:
+        isbn = normalize_isbn(text)
+    except InvalidIsbn:
+        isbn = None
+    # Web-search operators ("a phrase", -word, or) ask for exactly what they say: the full-text match is
+    # then required. Plain words may also match through typos, prefixes and trigram likeness.
+    strict = bool(OPERATORS.search(text))
+    plain = " ".join(_words(OPERATORS.sub(" ", text)))
+    if not plain and not isbn:
+        return None
+    # Up to three letters prefix nearly every word and trigram-match most titles: whole words only.
+    fuzzy = not strict and len(plain) >= MIN_FUZZY_LENGTH
+    prefix_terms = _prefix_terms(plain) if fuzzy else None
+    found = _candidates_gated(text, prefix_terms, [plain] if fuzzy else [], isbn)
+    if not found and fuzzy:
+        # Nothing for the query as a whole: a long word may be right while the rest is misspelt ("tolkein
+        # hobbit"), so each is looked up alone.
+        long_words = [word for word in _words(plain) if len(word) >= FALLBACK_WORD_LENGTH][:FALLBACK_WORDS]
+        found = _candidates(None, None, *long_words)
+    return SearchTerms(text=text, plain=plain, prefix_terms=prefix_terms, isbn=isbn, found=found)
 
 
 def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
@@ -102,48 +148,44 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
     text = text.strip()
     if not text:
         return queryset
-    try:
-        isbn = normalize_isbn(text)
-    except InvalidIsbn:
-        isbn = None
-    # Web-search operators ("a phrase", -word, or) ask for exactly what they say: the full-text match is
-    # then required. Plain words may also match through typos, prefixes and trigram likeness.
-    strict = bool(OPERATORS.search(text))
-    plain = " ".join(_words(OPERATORS.sub(" ", text)))
-    if not plain and not isbn:
+    terms = search_terms(text)
+    if terms is None:
         # Punctuation alone asks for nothing (annotated like a search, for callers that read the rank).
         return queryset.none().annotate(
             isbn_match=Value(0, output_field=IntegerField()),
             search_rank=Value(0.0, output_field=FloatField()),
         )
-    # Up to three letters prefix nearly every word and trigram-match most titles: whole words only.
-    fuzzy = not strict and len(plain) >= MIN_FUZZY_LENGTH
-    prefix_terms = _prefix_terms(plain) if fuzzy else None
-    found = _candidates(text, prefix_terms, *([plain] if fuzzy else []), isbn=isbn)
-    if not found and fuzzy:
-        # Nothing for the query as a whole: a long word may be right while the rest is misspelt ("tolkein
-        # hobbit"), so each is looked up alone.
-        long_words = [word for word in _words(plain) if len(word) >= FALLBACK_WORD_LENGTH][:FALLBACK_WORDS]
-        found = _candidates(None, None, *long_words)
+    return book_ranked(queryset, terms)
+
+
+def book_ranked(queryset: QuerySet[Book], terms: SearchTerms) -> QuerySet[Book]:
+    """``queryset``'s books among the candidates ``terms`` found, best first (see ``book_search``), each
+    with the row count of all pages. Its parameters are ``terms``' values as they are, so the statement
+    can be compiled once per shape (``catalog.api.selectors``)."""
     # One array parameter: a list of ids as ``pk__in`` would be cloned, id by id, at every queryset step.
-    matches = RawSQL(f'"{Book._meta.db_table}"."id" = ANY(%s)', (found,), output_field=BooleanField())
+    matches = RawSQL(f'"{Book._meta.db_table}"."id" = ANY(%s)', (terms.found,), output_field=BooleanField())
     # The score as SQL written once: the same expression built from Django's Func, SearchRank, Window and
     # Coalesce objects took longer to compile on every search than PostgreSQL takes to run it.
     tsquery = (
         f"websearch_to_tsquery('{SEARCH_CONFIG_ENGLISH}', %s) || websearch_to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)"
-        + (f" || to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)" if prefix_terms is not None else "")
+        + (f" || to_tsquery('{SEARCH_CONFIG_SIMPLE}', %s)" if terms.prefix_terms is not None else "")
     )
     score = RawSQL(
         f"""(folio_match_score("books"."title_folded", "books"."author_folded", folio_fold(%s))
             + {TEXT_RANK} * ts_rank("books"."search_vector", {tsquery}, 32)
             + {POPULARITY} * coalesce(ln("books"."total_reviews" + 1.0)
                 / nullif(max(ln("books"."total_reviews" + 1.0)) OVER (), 0), 0))::double precision""",
-        [plain, text, text, *([prefix_terms] if prefix_terms is not None else [])],
+        [
+            terms.plain,
+            terms.text,
+            terms.text,
+            *([terms.prefix_terms] if terms.prefix_terms is not None else []),
+        ],
         output_field=FloatField(),
     )
     isbn_match = (
-        RawSQL('CASE WHEN "books"."isbn" = %s THEN 1 ELSE 0 END', [isbn], output_field=IntegerField())
-        if isbn
+        RawSQL('CASE WHEN "books"."isbn" = %s THEN 1 ELSE 0 END', [terms.isbn], output_field=IntegerField())
+        if terms.isbn
         else Value(0, output_field=IntegerField())
     )
     return (

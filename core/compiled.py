@@ -30,6 +30,8 @@ _SENTINEL_MAKERS: dict[type, Callable[[random.Random], Any]] = {
     int: lambda rng: rng.randint(1_000, 32_767),
     str: lambda rng: f"sentinel-{rng.getrandbits(64):016x}",
     datetime: lambda rng: datetime(1901, 1, 1, tzinfo=UTC) + timedelta(microseconds=rng.getrandbits(40)),
+    # An array parameter (``= ANY(%s)``): recognised by identity, as Django passes it on untouched.
+    list: lambda rng: [uuid.UUID(int=rng.getrandbits(128), version=4)],
 }
 
 
@@ -46,8 +48,8 @@ class CompiledQuery:
     """A queryset shape, compiled once per process and database, run with new parameter values.
 
     ``build(**arguments)`` returns the queryset (a ``values()`` queryset: its names are the rows' keys);
-    ``parameters`` maps each argument that varies per request to its type (``uuid.UUID``, ``int``, ``str``
-    or ``datetime``). ``limit=True`` appends ``LIMIT`` and ``OFFSET`` placeholders, so one statement serves
+    ``parameters`` maps each argument that varies per request to its type (``uuid.UUID``, ``int``, ``str``,
+    ``datetime``, or ``list`` for an array). ``limit=True`` appends ``LIMIT`` and ``OFFSET`` placeholders, so one statement serves
     every page and page size.
     """
 
@@ -133,10 +135,15 @@ class CompiledQuery:
             raise ImproperlyConfigured("A CompiledQuery is built from a values() queryset.")
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
-        by_value = {value: name for name, value in sentinels.items()}
-        slots = [by_value.get(param) if _hashable(param) else None for param in params]
+        by_value = {value: name for name, value in sentinels.items() if _hashable(value)}
+        by_identity = {id(value): name for name, value in sentinels.items()}
+        slots = [by_value.get(param) if _hashable(param) else by_identity.get(id(param)) for param in params]
         missing = set(sentinels) - {slot for slot in slots if slot}
-        leaked = [param for param in params if isinstance(param, str) and "sentinel-" in param]
+        leaked = [
+            param
+            for param, slot in zip(params, slots, strict=True)
+            if slot is None and isinstance(param, str) and "sentinel-" in param
+        ]
         if missing or leaked:
             raise ImproperlyConfigured(
                 f"These parameters are not compared as they are, so they cannot be placeholders: "
@@ -159,9 +166,19 @@ class CompiledPages(Sequence[dict]):
 
     ordered = True  # the statement has its ORDER BY; Django's paginator asks
 
-    def __init__(self, query: CompiledQuery, *, count: Callable[[], int], **arguments) -> None:
+    def __init__(
+        self,
+        query: CompiledQuery,
+        *,
+        count: Callable[[], int],
+        counted_in_rows: str | None = None,
+        **arguments,
+    ) -> None:
         self._query = query
         self._count = count
+        # The column holding every page's row count (a ``count(*) OVER ()``), for a paginator that reads
+        # the count from the page it fetched instead of asking ``count`` first.
+        self.counted_in_rows = counted_in_rows
         self._arguments = arguments
 
     def __len__(self) -> int:  # what the paginator counts

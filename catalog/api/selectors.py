@@ -2,6 +2,7 @@
 the catalog composes data other apps own (the viewer's stars from reviews, favorite counts from
 favorites); the catalog's domain itself never imports them."""
 
+import itertools
 import uuid
 from typing import Any
 
@@ -10,7 +11,9 @@ from django.db.models import F, JSONField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 
+from api.pagination import ROW_COUNT
 from catalog.models import STAR_FIELDS, Book
+from catalog.selectors import SearchTerms, book_ranked, search_terms
 from core.compiled import CompiledPages, CompiledQuery
 from favorites.selectors import annotate_favorite_count, annotate_is_favorite
 from reviews.selectors import annotate_user_rating
@@ -96,10 +99,50 @@ _LIST = {signed_in: _list_query(signed_in) for signed_in in (False, True)}
 _DETAIL = {signed_in: _detail_query(signed_in) for signed_in in (False, True)}
 
 
+def _search_query(signed_in: bool, prefix: bool, isbn: bool) -> CompiledQuery:
+    def build(found, plain, text, prefix_terms=None, isbn=None, viewer=None) -> QuerySet:
+        terms = SearchTerms(text=text, plain=plain, prefix_terms=prefix_terms, isbn=isbn, found=found)
+        return book_ranked(_books(viewer), terms).values(*LIST_COLUMNS, ROW_COUNT)
+
+    parameters: dict[str, type] = {"found": list, "plain": str, "text": str}
+    if prefix:
+        parameters["prefix_terms"] = str
+    if isbn:
+        parameters["isbn"] = str
+    if signed_in:
+        parameters["viewer"] = uuid.UUID
+    return CompiledQuery(build, parameters=parameters, limit=True)
+
+
+_SEARCH = {
+    shape: _search_query(*shape)
+    for shape in itertools.product((False, True), repeat=3)  # signed in, prefix terms, an ISBN
+}
+
+
+def book_search_pages(*, text: str, user=None) -> CompiledPages | list:
+    """``book_search`` of the book list as pages of rows (for a list read whose only filter is the search;
+    ``text`` stripped and not empty): the candidates, then one compiled ranked statement per page."""
+    terms = search_terms(text)
+    if terms is None:
+        return []
+    viewer = viewer_id(user)
+    arguments: dict[str, Any] = {"found": terms.found, "plain": terms.plain, "text": terms.text}
+    if terms.prefix_terms is not None:
+        arguments["prefix_terms"] = terms.prefix_terms
+    if terms.isbn:
+        arguments["isbn"] = terms.isbn
+    if viewer is not None:
+        arguments["viewer"] = viewer
+    query = _SEARCH[viewer is not None, terms.prefix_terms is not None, bool(terms.isbn)]
+    # The count when a page past the end has no row to read it from: the candidates are all matches.
+    return CompiledPages(query, count=lambda: len(terms.found), counted_in_rows=ROW_COUNT, **arguments)
+
+
 def book_list_pages(*, user=None) -> CompiledPages:
     """``book_list`` as pages of rows, for a list read without filters."""
     viewer = viewer_id(user)
-    arguments = {} if viewer is None else {"viewer": viewer}
+    arguments: dict[str, Any] = {} if viewer is None else {"viewer": viewer}
     return CompiledPages(_LIST[viewer is not None], count=Book.objects.count, **arguments)
 
 

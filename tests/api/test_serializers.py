@@ -58,3 +58,28 @@ def test_books_as_rows_and_as_models_read_the_same(reviewed_book, signed_in):
     detail = BookDetailSerializer(book_read_model.book_detail_row(book_id=reviewed_book.pk, user=user)).data
     assert [genre["name"] for genre in detail["genres"]] == ["Classics", "Sci-Fi"]
     assert detail["my_rating"] == (5 if signed_in else None)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_search_alone_reads_what_the_filterset_reads(reviewed_book, signed_in):
+    from catalog.api.filters import BookFilter
+
+    for title in ["Dune", "Dune Messiah", "Children of Dune", "The Dune Encyclopedia", "Emma"]:
+        BookFactory(title=title, author="Frank Herbert" if "Dune" in title else "Jane Austen")
+    user = Review.objects.get(book=reviewed_book, rating=5).user if signed_in else None
+    for text in [
+        "dune",
+        "dnue",
+        "herbert dune",
+        '"dune messiah"',
+        "emma -dune",
+        "?!",
+        reviewed_book.isbn or "x",
+    ]:
+        pages = book_read_model.book_search_pages(text=text, user=user)
+        filtered = BookFilter({"search": text}, queryset=book_read_model.book_list(user=user)).qs
+        assert (
+            BookListSerializer(pages[0:20], many=True).data
+            == BookListSerializer(filtered[:20], many=True).data
+        )
+        assert len(pages) == filtered.count()

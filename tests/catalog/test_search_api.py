@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Book
+from catalog.selectors import FUZZY_WHEN_FEWER_THAN
 from tests.catalog.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,11 @@ def test_a_search_page_costs_the_queries_of_a_plain_page(api_client, shelf):
 
     plain = queries({})
     # The candidates, then the ranked page with its count (count(*) OVER ()), instead of a count and a page.
+    for number in range(FUZZY_WHEN_FEWER_THAN):
+        BookFactory(title=f"The Hobbit, volume {number}")
     assert queries({"search": "hobbit"}) == plain
-    assert queries({"search": "the hobit", "page_size": 50}) == plain
-    # Nothing like the whole query: each long word is looked up alone, once more.
-    assert queries({"search": "tolkein hobbitt zzzzzz"}) == plain + 1
+    # Words that find fewer books than a page: typos are looked for as well (trigram likeness), once more.
+    assert queries({"search": "crime punishment"}) == plain + 1
+    assert queries({"search": "the hobit", "page_size": 50}) == plain + 1
+    # Nothing like the whole query: each long word is looked up alone, once more again.
+    assert queries({"search": "tolkein hobbitt zzzzzz"}) == plain + 2
