@@ -118,3 +118,32 @@ def test_search_candidates_come_from_the_text_and_trigram_indexes():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     for index in ("books_search_vector_idx", "books_title_trgm_idx", "books_author_trgm_idx"):
         assert index in plan, plan
+
+
+def test_the_plpgsql_match_score_scores_as_the_sql_function_it_replaced():
+    from importlib import import_module
+
+    original = import_module("catalog.migrations.0005_book_match_score").SCORE
+    titles = [
+        ("Harry Potter and the Sorcerer's Stone (Harry Potter, #1)", "J.K. Rowling, Mary GrandPré"),
+        ("Mockingjay (The Hunger Games, #3)", "Suzanne Collins"),
+        ("The Fellowship of the Ring (The Lord of the Rings, #1.5)", "J.R.R. Tolkien"),
+        ("It", "Stephen King"),
+        ("Les Misérables", "Victor Hugo"),
+        ("(Untitled)", "Anonymous"),
+    ]
+    for title, author in titles:
+        BookFactory(title=title, author=author)
+    typed = ["harry potter", "the hunger games", "tolkien", "it", "les miserables", "lord of the rings", "x"]
+    with connection.cursor() as cursor:
+        cursor.execute(original.replace("FUNCTION folio_match_score", "FUNCTION pg_temp.original_score"))
+        cursor.execute(
+            """
+            SELECT count(*), count(*) FILTER (WHERE folio_match_score(title_folded, author_folded, t)
+                IS DISTINCT FROM pg_temp.original_score(title_folded, author_folded, t))
+            FROM books, unnest(%s::text[]) AS t
+            """,
+            [typed],
+        )
+        compared, different = cursor.fetchone()
+    assert (compared, different) == (len(titles) * len(typed), 0)
