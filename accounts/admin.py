@@ -9,6 +9,7 @@ from accounts.clients import client_ident
 from accounts.models import KNOWN_THEMES, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
 from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin
+from core.admin_lists import LIST_PER_PAGE, FastChangelistMixin
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
@@ -145,7 +146,7 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
+class UserAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
     add_form = UserAddForm
     form = UserEditForm
     ordering = ["email"]
@@ -161,6 +162,7 @@ class UserAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
     list_filter = ["subscription_tier", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name", "external_auth_id"]
     readonly_fields = ["created_at", "updated_at", "last_login"]
+    list_per_page = LIST_PER_PAGE
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -226,7 +228,7 @@ class ApiKeyAdminForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class ApiKeyAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ApiKeyAdminForm
     list_display = [
         "name",
@@ -244,6 +246,7 @@ class ApiKeyAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin
     fields = ["user", *KEY_SUMMARY, "created_at"]
     readonly_fields = ["user", "prefix", "last_used_at", "created_at"]
     actions = ["revoke"]
+    list_per_page = LIST_PER_PAGE
     show_full_result_count = False
 
     service_fields = services.API_KEY_EDITABLE_FIELDS

@@ -10,6 +10,7 @@ from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from catalog.services import BOOK_WRITABLE_FIELDS
 from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin, two_lines
+from core.admin_lists import LIST_PER_PAGE, FastChangelistMixin
 
 
 class BookGenreInline(SafeFormsAdminMixin, admin.TabularInline):
@@ -94,7 +95,7 @@ def _cover(book: Book, *, height: int) -> str:
 
 
 @admin.register(Book)
-class BookAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class BookAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = BookAdminForm
     list_display = ["cover_thumbnail", "book", "year", "isbn", "rating"]
     list_display_links = ["book"]
@@ -104,7 +105,7 @@ class BookAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
         'Full-text search of title, author and description; or an ISBN. "Quotes" and -word work.'
     )
     inlines = [BookGenreInline]
-    list_per_page = 50
+    list_per_page = LIST_PER_PAGE
     show_full_result_count = False
     ordering = ["title", "id"]
     fieldsets = [
@@ -242,7 +243,7 @@ class BookAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Genre)
-class GenreAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class GenreAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "book_count", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

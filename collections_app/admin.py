@@ -23,6 +23,7 @@ from core.admin_forms import (
     short_date,
     two_lines,
 )
+from core.admin_lists import LIST_PER_PAGE, FastChangelistMixin
 
 
 def _book_picker(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
@@ -118,7 +119,7 @@ class HoldsBookFilter(admin.SimpleListFilter):
 
 
 @admin.register(Collection)
-class CollectionAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class CollectionAdmin(FastChangelistMixin, ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = CollectionAdminForm
     inlines = [GroupInline]
     list_display = ["collection", "visibility", "group_count", "book_count", "created_on"]
@@ -127,6 +128,7 @@ class CollectionAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelA
     search_fields = ["name", "created_by__email"]
     autocomplete_fields = ["created_by"]
     list_select_related = ["created_by"]
+    list_per_page = LIST_PER_PAGE
     show_full_result_count = False
 
     def get_queryset(self, request):

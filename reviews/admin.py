@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, short_date, two_lines
+from core.admin_lists import LIST_PER_PAGE, FastChangelistMixin
 from core.admin_paginators import EstimatedCountPaginator
 from reviews import selectors, services
 from reviews.models import HIDDEN_REASON_MAX, Review
@@ -70,7 +71,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(FastChangelistMixin, ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     list_display = ["review", "stars", "status", "created_on"]
     list_display_links = ["review"]
@@ -85,6 +86,7 @@ class ReviewAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin
         ("Dates", {"fields": ["created_at", "updated_at"]}),
     ]
     paginator = EstimatedCountPaginator
+    list_per_page = LIST_PER_PAGE
     show_full_result_count = False
     ordering = ["-created_at", "-id"]
     actions = ["hide_reviews", "unhide_reviews"]

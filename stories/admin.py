@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, ServiceWritesAdminMixin
+from core.admin_lists import FastChangelistMixin
 from core.errors import ConflictError
 from stories import services
 from stories.api.ranges import ranged_file_response
@@ -62,7 +63,7 @@ class StoryAdminForm(forms.ModelForm):
 
 
 @admin.register(Story)
-class StoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class StoryAdmin(FastChangelistMixin, ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "user", "repository", "narrative_style", "status", "created_at", "completed_at"]
     list_filter = ["status", "narrative_style"]
     search_fields = ["title", "user__email", "repository__repo_name"]
@@ -192,7 +193,7 @@ class StoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(Repository)
-class RepositoryAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class RepositoryAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "default_branch", "last_analyzed_at", "created_at"]
     search_fields = ["repo_name", "repo_owner", "repo_url", "user__email"]
     list_select_related = ["user"]
@@ -226,7 +227,7 @@ class RepositoryAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelA
 
 
 @admin.register(StoryIntent)
-class StoryIntentAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class StoryIntentAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "intent_category", "expertise_level", "created_at"]
     list_filter = ["intent_category", "expertise_level"]
     search_fields = ["user__email", "repository__repo_name"]
