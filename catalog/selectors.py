@@ -1,5 +1,5 @@
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -77,7 +77,8 @@ def candidate_query(
     return " UNION ".join(arms), params
 
 
-def _candidates(*args, **kwargs) -> list:
+def candidate_ids(*args, **kwargs) -> list:
+    """The ids ``candidate_query`` finds."""
     sql, params = candidate_query(*args, **kwargs)
     if not sql:
         return []
@@ -90,27 +91,43 @@ def _candidates_gated(text: str, prefix: str | None, alike: list[str], isbn: str
     """The words' (and the ISBN's) candidates, and the trigram arms' only when those are fewer than
     ``FUZZY_WHEN_FEWER_THAN``: two statements in that case rather than one whose gate (a subquery each
     trigram arm tests) made PostgreSQL take longer to plan every search than to run it."""
-    found = _candidates(text, prefix, isbn=isbn)
+    found = candidate_ids(text, prefix, isbn=isbn)
     if alike and len(found) < FUZZY_WHEN_FEWER_THAN:
         seen = set(found)
-        found += [book_id for book_id in _candidates(None, None, *alike) if book_id not in seen]
+        found += [book_id for book_id in candidate_ids(None, None, *alike) if book_id not in seen]
     return found
 
 
 @dataclass(frozen=True)
 class SearchTerms:
-    """What a search asked for, read from its text, and the candidate books it found."""
+    """What a search asks for, read from its text: the text as typed (web-search syntax), its plain
+    words, the words with the last as a prefix and the ISBN it spells, if any; and, once looked up, the
+    candidate books (``found``)."""
 
     text: str
     plain: str
     prefix_terms: str | None
     isbn: str | None
-    found: list
+    fuzzy: bool
+    found: list | None = None
+
+    def words_query(self) -> tuple[str, list]:
+        """The candidates by the words (and the ISBN): the first look, and often the only one."""
+        return candidate_query(self.text, self.prefix_terms, isbn=self.isbn)
+
+    def fuzzy_query(self) -> tuple[str, list]:
+        """The candidates by the words and by trigram likeness, for words that found few books."""
+        return candidate_query(self.text, self.prefix_terms, self.plain, isbn=self.isbn)
+
+    def long_words(self) -> list[str]:
+        """For a query nothing is like as a whole: a long word may be right while the rest is misspelt
+        ("tolkein hobbit"), so each is looked up alone."""
+        return [word for word in _words(self.plain) if len(word) >= FALLBACK_WORD_LENGTH][:FALLBACK_WORDS]
 
 
-def search_terms(text: str) -> SearchTerms | None:
-    """The terms of ``text`` with their candidates, or None when the text asks for nothing (punctuation
-    alone). ``text`` is already stripped and not empty."""
+def search_parse(text: str) -> SearchTerms | None:
+    """The terms of ``text``, or None when it asks for nothing (punctuation alone). ``text`` is already
+    stripped and not empty."""
     try:
         isbn = normalize_isbn(text)
     except InvalidIsbn:
@@ -124,13 +141,20 @@ def search_terms(text: str) -> SearchTerms | None:
     # Up to three letters prefix nearly every word and trigram-match most titles: whole words only.
     fuzzy = not strict and len(plain) >= MIN_FUZZY_LENGTH
     prefix_terms = _prefix_terms(plain) if fuzzy else None
-    found = _candidates_gated(text, prefix_terms, [plain] if fuzzy else [], isbn)
-    if not found and fuzzy:
-        # Nothing for the query as a whole: a long word may be right while the rest is misspelt ("tolkein
-        # hobbit"), so each is looked up alone.
-        long_words = [word for word in _words(plain) if len(word) >= FALLBACK_WORD_LENGTH][:FALLBACK_WORDS]
-        found = _candidates(None, None, *long_words)
-    return SearchTerms(text=text, plain=plain, prefix_terms=prefix_terms, isbn=isbn, found=found)
+    return SearchTerms(text=text, plain=plain, prefix_terms=prefix_terms, isbn=isbn, fuzzy=fuzzy)
+
+
+def search_terms(text: str) -> SearchTerms | None:
+    """``search_parse`` with the candidates looked up."""
+    terms = search_parse(text)
+    if terms is None:
+        return None
+    found = _candidates_gated(
+        terms.text, terms.prefix_terms, [terms.plain] if terms.fuzzy else [], terms.isbn
+    )
+    if not found and terms.fuzzy:
+        found = candidate_ids(None, None, *terms.long_words())
+    return replace(terms, found=found)
 
 
 def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
@@ -158,12 +182,25 @@ def book_search(queryset: QuerySet[Book], *, text: str) -> QuerySet[Book]:
     return book_ranked(queryset, terms)
 
 
-def book_ranked(queryset: QuerySet[Book], terms: SearchTerms) -> QuerySet[Book]:
-    """``queryset``'s books among the candidates ``terms`` found, best first (see ``book_search``), each
-    with the row count of all pages. Its parameters are ``terms``' values as they are, so the statement
-    can be compiled once per shape (``catalog.api.selectors``)."""
-    # One array parameter: a list of ids as ``pk__in`` would be cloned, id by id, at every queryset step.
-    matches = RawSQL(f'"{Book._meta.db_table}"."id" = ANY(%s)', (terms.found,), output_field=BooleanField())
+def book_ranked(
+    queryset: QuerySet[Book], terms: SearchTerms, *, among: tuple[str, list] | None = None
+) -> QuerySet[Book]:
+    """``queryset``'s books among the candidates ``terms`` found, or those the candidate query ``among``
+    finds inside the same statement, best first (see ``book_search``), each with the row count of all
+    pages. Its parameters are ``terms``' values as they are, so the statement can be compiled once per
+    shape (``catalog.api.selectors``)."""
+    if among is None:
+        # One array parameter: a list of ids as ``pk__in`` would be cloned, id by id, at every step.
+        matches = RawSQL(
+            f'"{Book._meta.db_table}"."id" = ANY(%s)', (terms.found,), output_field=BooleanField()
+        )
+    else:
+        # As an array the candidates are an InitPlan run first, and the books are fetched by primary key
+        # as from a list: an IN (subquery) would be planned as a join over the whole table.
+        sql, params = among
+        matches = RawSQL(
+            f'"{Book._meta.db_table}"."id" = ANY(ARRAY({sql}))', params, output_field=BooleanField()
+        )
     # The score as SQL written once: the same expression built from Django's Func, SearchRank, Window and
     # Coalesce objects took longer to compile on every search than PostgreSQL takes to run it.
     tsquery = (

@@ -4,7 +4,8 @@ favorites); the catalog's domain itself never imports them."""
 
 import itertools
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import F, JSONField, QuerySet
@@ -13,7 +14,14 @@ from django.db.models.functions import JSONObject
 
 from api.pagination import ROW_COUNT
 from catalog.models import STAR_FIELDS, Book
-from catalog.selectors import SearchTerms, book_ranked, search_terms
+from catalog.selectors import (
+    FUZZY_WHEN_FEWER_THAN,
+    SearchTerms,
+    book_ranked,
+    candidate_ids,
+    search_parse,
+    search_terms,
+)
 from core.compiled import CompiledPages, CompiledQuery
 from favorites.selectors import annotate_favorite_count, annotate_is_favorite
 from reviews.selectors import annotate_user_rating
@@ -99,44 +107,108 @@ _LIST = {signed_in: _list_query(signed_in) for signed_in in (False, True)}
 _DETAIL = {signed_in: _detail_query(signed_in) for signed_in in (False, True)}
 
 
-def _search_query(signed_in: bool, prefix: bool, isbn: bool) -> CompiledQuery:
-    def build(found, plain, text, prefix_terms=None, isbn=None, viewer=None) -> QuerySet:
-        terms = SearchTerms(text=text, plain=plain, prefix_terms=prefix_terms, isbn=isbn, found=found)
-        return book_ranked(_books(viewer), terms).values(*LIST_COLUMNS, ROW_COUNT)
+# The ranked search's statements: over the candidates its words find (the common case, one statement), over
+# those and the trigram-like ones (words that found few books), or over a list of ids found beforehand.
+_SEARCH_KINDS = ("words", "fuzzy", "found")
 
-    parameters: dict[str, type] = {"found": list, "plain": str, "text": str}
+
+def _search_query(signed_in: bool, prefix: bool, isbn: bool, kind: str) -> CompiledQuery:
+    def build(plain, text, prefix_terms=None, isbn=None, viewer=None, found=None) -> QuerySet:
+        terms = SearchTerms(
+            text=text, plain=plain, prefix_terms=prefix_terms, isbn=isbn, fuzzy=kind == "fuzzy", found=found
+        )
+        among = {"words": terms.words_query, "fuzzy": terms.fuzzy_query}.get(kind)
+        return book_ranked(_books(viewer), terms, among=among() if among else None).values(
+            *LIST_COLUMNS, ROW_COUNT
+        )
+
+    parameters: dict[str, type] = {"plain": str, "text": str}
     if prefix:
         parameters["prefix_terms"] = str
     if isbn:
         parameters["isbn"] = str
     if signed_in:
         parameters["viewer"] = uuid.UUID
+    if kind == "found":
+        parameters["found"] = list
     return CompiledQuery(build, parameters=parameters, limit=True)
 
 
 _SEARCH = {
-    shape: _search_query(*shape)
-    for shape in itertools.product((False, True), repeat=3)  # signed in, prefix terms, an ISBN
+    (signed_in, prefix, isbn, kind): _search_query(signed_in, prefix, isbn, kind)
+    for signed_in, prefix, isbn in itertools.product((False, True), repeat=3)
+    for kind in _SEARCH_KINDS
 }
 
 
-def book_search_pages(*, text: str, user=None) -> CompiledPages | list:
-    """``book_search`` of the book list as pages of rows (for a list read whose only filter is the search;
-    ``text`` stripped and not empty): the candidates, then one compiled ranked statement per page."""
-    terms = search_terms(text)
+class SearchPages(Sequence[dict]):
+    """A search of the book list as pages of rows, ranked as ``catalog.selectors.book_search`` ranks and
+    over the same candidates: those of the words first, in the ranked statement itself; with typos too
+    when the words found fewer than ``FUZZY_WHEN_FEWER_THAN`` books; each long word alone when nothing is
+    like the whole query. Where a page alone cannot tell which (a page past the end), the candidates are
+    looked up first, as the filterset does."""
+
+    ordered = True
+    counted_in_rows = ROW_COUNT
+
+    def __init__(self, terms: SearchTerms, viewer: uuid.UUID | None) -> None:
+        self._terms = terms
+        self._viewer = viewer
+        self._found: list | None = None
+
+    def _rows(self, kind: str, start: int, limit: int, found: list | None = None) -> list[dict]:
+        terms = self._terms
+        arguments: dict[str, Any] = {"plain": terms.plain, "text": terms.text}
+        if terms.prefix_terms is not None:
+            arguments["prefix_terms"] = terms.prefix_terms
+        if terms.isbn:
+            arguments["isbn"] = terms.isbn
+        if self._viewer is not None:
+            arguments["viewer"] = self._viewer
+        if found is not None:
+            arguments["found"] = found
+        query = _SEARCH[self._viewer is not None, terms.prefix_terms is not None, bool(terms.isbn), kind]
+        return query.rows(limit=limit, offset=start, **arguments)
+
+    def _found_ids(self) -> list:
+        if self._found is None:
+            looked_up = search_terms(self._terms.text)
+            self._found = looked_up.found if looked_up is not None and looked_up.found is not None else []
+        return self._found
+
+    def __len__(self) -> int:  # asked by the paginator only for a page with no row to read it from
+        return len(self._found_ids())
+
+    @overload
+    def __getitem__(self, window: int) -> dict: ...
+
+    @overload
+    def __getitem__(self, window: slice) -> list[dict]: ...
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice) or window.stop is None or window.step is not None:
+            raise TypeError("Search pages are read in forward slices with an end.")
+        start = window.start or 0
+        limit = window.stop - start
+        rows = self._rows("words", start, limit)
+        if not self._terms.fuzzy or (rows and rows[0][ROW_COUNT] >= FUZZY_WHEN_FEWER_THAN):
+            return rows
+        if rows or start == 0:  # the words found few books, or none: typos too
+            rows = self._rows("fuzzy", start, limit)
+            if rows or start > 0:
+                return rows
+            long_words_found = candidate_ids(None, None, *self._terms.long_words())
+            return self._rows("found", start, limit, long_words_found) if long_words_found else []
+        return self._rows("found", start, limit, self._found_ids())  # past the words' end: look up first
+
+
+def book_search_pages(*, text: str, user=None) -> SearchPages | list:
+    """``book_search`` of the book list as pages of rows, for a list read whose only filter is the
+    search (``text`` stripped and not empty)."""
+    terms = search_parse(text)
     if terms is None:
         return []
-    viewer = viewer_id(user)
-    arguments: dict[str, Any] = {"found": terms.found, "plain": terms.plain, "text": terms.text}
-    if terms.prefix_terms is not None:
-        arguments["prefix_terms"] = terms.prefix_terms
-    if terms.isbn:
-        arguments["isbn"] = terms.isbn
-    if viewer is not None:
-        arguments["viewer"] = viewer
-    query = _SEARCH[viewer is not None, terms.prefix_terms is not None, bool(terms.isbn)]
-    # The count when a page past the end has no row to read it from: the candidates are all matches.
-    return CompiledPages(query, count=lambda: len(terms.found), counted_in_rows=ROW_COUNT, **arguments)
+    return SearchPages(terms, viewer_id(user))
 
 
 def book_list_pages(*, user=None) -> CompiledPages:

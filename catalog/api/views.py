@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Sequence
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -44,6 +45,7 @@ class BookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         # The two commonest reads, the list as it is and a search alone, run compiled statements; any
         # other filter goes through the filterset.
         search = _search_alone(request)
+        pages: Sequence[dict]
         if search is not None:
             pages = read_model.book_search_pages(text=search, user=request.user)
         elif not filters_asked(request, BookFilter):

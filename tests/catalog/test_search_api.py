@@ -135,19 +135,36 @@ def test_suggest_without_q_is_a_400(api_client):
     assert "q" in response.json()
 
 
-def test_a_search_page_costs_the_queries_of_a_plain_page(api_client, shelf):
+def test_a_search_page_costs_at_most_the_queries_of_a_plain_page(api_client, shelf):
     def queries(params: dict) -> int:
         with CaptureQueriesContext(connection) as captured:
             assert api_client.get("/api/v1/books/", params).status_code == 200
         return len(captured)
 
-    plain = queries({})
-    # The candidates, then the ranked page with its count (count(*) OVER ()), instead of a count and a page.
+    plain = queries({})  # the rate-limit counter, the count, the page
     for number in range(FUZZY_WHEN_FEWER_THAN):
         BookFactory(title=f"The Hobbit, volume {number}")
-    assert queries({"search": "hobbit"}) == plain
-    # Words that find fewer books than a page: typos are looked for as well (trigram likeness), once more.
-    assert queries({"search": "crime punishment"}) == plain + 1
-    assert queries({"search": "the hobit", "page_size": 50}) == plain + 1
-    # Nothing like the whole query: each long word is looked up alone, once more again.
+    # Words that find a page of books: one ranked statement finds its candidates, ranks and counts them.
+    assert queries({"search": "hobbit"}) == plain - 1
+    assert queries({"search": "hobbit", "page": 2, "page_size": 7}) == plain - 1
+    # Words that find fewer: typos are looked for too (trigram likeness), in a second ranked statement.
+    assert queries({"search": "crime punishment"}) == plain
+    assert queries({"search": "the hobit", "page_size": 50}) == plain
+    # Nothing like the whole query: each long word is looked up alone, then ranked.
     assert queries({"search": "tolkein hobbitt zzzzzz"}) == plain + 2
+    # Past the end of what the words found, the candidates are looked up first, as a filter would.
+    assert api_client.get("/api/v1/books/", {"search": "crime punishment", "page": 2}).status_code == 404
+
+
+def test_a_search_pages_to_its_end_with_the_filterset_s_results(api_client, shelf):
+    for number in range(30):
+        BookFactory(title=f"Hobbit stories, volume {number}")
+    for text, page_size in [("hobbit", 7), ("hobit stories", 4), ("crime punishment", 1), ("zzzz", 5)]:
+        url, seen = f"/api/v1/books/?search={text}&page_size={page_size}", []
+        while url:
+            body = api_client.get(url).json()
+            seen += [book["id"] for book in body["results"]]
+            url = body["next"]
+        expected = api_client.get("/api/v1/books/", {"search": text, "page_size": 100, "genre": ""}).json()
+        assert seen == [book["id"] for book in expected["results"]] and body["count"] == len(seen)
+    assert api_client.get("/api/v1/books/", {"search": "hobbit", "page": 99}).status_code == 404

@@ -8,7 +8,7 @@ from tests.reviews.factories import ReviewFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("email", ["reader@example.org", 'a<b>&"c\'@example.org'])
+@pytest.mark.parametrize("email", ["reader@example.org", "a<b>&\"c'@example.org"])
 def test_the_action_checkbox_is_the_html_django_renders(email):
     review = ReviewFactory(user=User.objects.create_user(email=email, password="x" * 12))
     for obj in (review.user, review):
