@@ -178,7 +178,7 @@ class Book(models.Model):
         db_table = "books"
         ordering = ["title", "id"]
         indexes = [
-            models.Index(F("average_rating").desc(), name="books_average_rating_idx"),
+            models.Index(F("average_rating").desc(), name="idx_books_average_rating"),
             models.Index(F("total_reviews").desc(), name="books_total_reviews_idx"),
             models.Index(F("weighted_rating").desc(), F("id"), name="books_weighted_rating_idx"),
             models.Index(fields=["title"], name="books_title_idx"),
@@ -219,11 +219,16 @@ class Book(models.Model):
 
 
 class BookGenre(models.Model):
-    book = models.ForeignKey(Book, on_delete=models.CASCADE)
-    genre = models.ForeignKey(Genre, on_delete=models.CASCADE)
+    # Indexed under the specification's names (Meta.indexes), not Django's generated ones.
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, db_index=False)
+    genre = models.ForeignKey(Genre, on_delete=models.CASCADE, db_index=False)
 
     class Meta:
         db_table = "book_genres"
+        indexes = [
+            models.Index(fields=["book"], name="idx_book_genres_book"),
+            models.Index(fields=["genre"], name="idx_book_genres_genre"),
+        ]
         constraints = [models.UniqueConstraint(fields=["book", "genre"], name="catalog_bookgenre_unique")]
 
     def __str__(self) -> str:

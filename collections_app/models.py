@@ -25,6 +25,7 @@ class Collection(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        db_index=False,  # idx_collections_created_by
         null=True,
         blank=True,
         related_name="collections",
@@ -40,8 +41,9 @@ class Collection(models.Model):
         db_table = "collections"
         ordering = ["-created_at", "id"]
         indexes = [
-            models.Index(fields=["name"], name="collections_name_idx"),
-            models.Index(fields=["created_at"], name="collections_created_at_idx"),
+            models.Index(fields=["name"], name="idx_collections_name"),
+            models.Index(fields=["created_by"], name="idx_collections_created_by"),
+            models.Index(fields=["created_at"], name="idx_collections_created_at"),
             models.Index(fields=["visibility", "-created_at"], name="collections_visible_idx"),
         ]
         constraints = [
@@ -67,17 +69,24 @@ class CollectionGroup(models.Model):
     """A named, ordered group inside a collection (table ``groups``). Positions are 0..n-1 per collection."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
-    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="groups")
+    # Indexed under the specification's names (Meta.indexes), not Django's generated ones.
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="groups", db_index=False
+    )
     name = models.CharField(max_length=NAME_MAX)
     description = models.TextField(blank=True, default="", db_default="", max_length=5000)
-    position = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(db_default=0)
     created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         db_table = "groups"
         ordering = ["collection", "position"]
-        indexes = [models.Index(fields=["collection", "position"], name="groups_collection_position_idx")]
+        indexes = [
+            models.Index(fields=["collection"], name="idx_groups_collection_id"),
+            models.Index(fields=["collection", "position"], name="idx_groups_position"),
+            models.Index(fields=["created_at"], name="idx_groups_created_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(name__length__gte=1, name__length__lte=NAME_MAX),
@@ -109,13 +118,21 @@ class CollectionGroup(models.Model):
 
 class CollectionBook(models.Model):
     pk = models.CompositePrimaryKey("collection_id", "book_id")
+    # Indexed under the specification's names (Meta.indexes), not Django's generated ones.
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="memberships")
-    book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="collection_memberships")
+    book = models.ForeignKey(
+        "catalog.Book", on_delete=models.CASCADE, related_name="collection_memberships", db_index=False
+    )
     added_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
 
     class Meta:
         db_table = "collection_books"
-        indexes = [models.Index(F("collection"), F("added_at"), name="collection_books_added_idx")]
+        indexes = [
+            models.Index(fields=["book"], name="idx_collection_books_book_id"),
+            models.Index(fields=["added_at"], name="idx_collection_books_added_at"),
+            # A collection's books by date added, a page at a time.
+            models.Index(F("collection"), F("added_at"), name="collection_books_added_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"“{self.book}” in {self.collection}"
@@ -128,15 +145,21 @@ class GroupBook(models.Model):
 
     pk = models.CompositePrimaryKey("group_id", "book_id")
     group = models.ForeignKey(CollectionGroup, on_delete=models.CASCADE, related_name="entries")
-    book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="group_memberships")
+    book = models.ForeignKey(
+        "catalog.Book", on_delete=models.CASCADE, related_name="group_memberships", db_index=False
+    )  # idx_group_books_book_id
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="+")
-    position = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(db_default=0)
     added_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
 
     class Meta:
         db_table = "group_books"
         ordering = ["group", "position"]
-        indexes = [models.Index(fields=["group", "position"], name="group_books_group_position_idx")]
+        indexes = [
+            models.Index(fields=["book"], name="idx_group_books_book_id"),
+            models.Index(fields=["group", "position"], name="idx_group_books_position"),
+            models.Index(fields=["added_at"], name="idx_group_books_added_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(position__gte=0), name="collections_groupbook_position_non_negative"

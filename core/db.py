@@ -38,3 +38,22 @@ def on_delete_in_database(
 
 def cascade_on_delete(table: str, column: str, to_table: str, to_column: str = "id") -> migrations.RunSQL:
     return on_delete_in_database(table, column, to_table, "CASCADE", to_column)
+
+
+def index_renamed_in_place(
+    old_name: str, new_name: str, *state_operations
+) -> migrations.SeparateDatabaseAndState:
+    """Give an index Django made under a generated name (a foreign key's ``db_index``) the name a
+    specification uses, renamed in place: no rebuild of a large table's index, and no ``AlterField`` of the
+    foreign key in the database (Django would drop and re-create its constraint, without the ``ON DELETE``
+    the database holds). ``state_operations`` say the same in Django's terms: the field without
+    ``db_index``, and the named index."""
+    return migrations.SeparateDatabaseAndState(
+        database_operations=[
+            migrations.RunSQL(
+                f'ALTER INDEX "{old_name}" RENAME TO "{new_name}"',
+                reverse_sql=f'ALTER INDEX "{new_name}" RENAME TO "{old_name}"',
+            )
+        ],
+        state_operations=list(state_operations),
+    )

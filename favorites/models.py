@@ -10,13 +10,19 @@ class UserFavorite(models.Model):
     ``INSERT … ON CONFLICT DO NOTHING`` and stays idempotent under races."""
 
     pk = models.CompositePrimaryKey("user_id", "book_id")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites")
+    # Indexed under the specification's name (Meta.indexes), not Django's generated one.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites", db_index=False
+    )
     book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="favorited_by")
     created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
 
     class Meta:
         db_table = "user_favorites"
-        indexes = [models.Index(F("user"), F("created_at").desc(), name="user_favorites_user_newest_idx")]
+        indexes = [
+            models.Index(fields=["user"], name="idx_user_favorites_user"),
+            models.Index(F("user"), F("created_at").desc(), name="user_favorites_user_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ♥ “{self.book}”"

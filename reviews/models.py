@@ -19,8 +19,11 @@ class Review(models.Model):
     per-star counts through statement-level triggers (see migration 0002), whatever issued it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
-    book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="reviews")
+    # Indexed under the specification's names (Meta.indexes), not Django's generated ones.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews", db_index=False
+    )
+    book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="reviews", db_index=False)
     rating = models.PositiveSmallIntegerField(choices=[(star, f"{star} ★") for star in range(1, 6)])
     review_text = models.TextField(blank=True, default="", db_default="", max_length=REVIEW_TEXT_MAX)
     created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
@@ -67,7 +70,9 @@ class Review(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["rating"], name="reviews_rating_idx"),
+            models.Index(fields=["user"], name="idx_reviews_user"),
+            models.Index(fields=["book"], name="idx_reviews_book"),
+            models.Index(fields=["rating"], name="idx_reviews_rating"),
             models.Index(F("book"), F("created_at").desc(), F("id").desc(), name="reviews_book_newest_idx"),
             models.Index(F("user"), F("created_at").desc(), F("id").desc(), name="reviews_user_newest_idx"),
             # The admin's newest-first list and its date filter: a LIMIT stops after one page.
