@@ -1,5 +1,6 @@
 """Migration helpers for what Django 5.2 cannot declare: ``ON DELETE`` actions in the database itself."""
 
+from django.contrib.postgres.operations import CreateExtension
 from django.db import migrations
 
 _SWAP_FK = """
@@ -57,3 +58,15 @@ def index_renamed_in_place(
         ],
         state_operations=list(state_operations),
     )
+
+
+class ExtensionKeptOnReverse(CreateExtension):
+    """``CreateExtension`` whose reverse keeps the extension: unapplying an app's migrations removes the
+    app's tables, not a database-wide extension other objects may use (the Delight specification asks
+    this of ``vector``)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+    def describe(self):
+        return f"Creates extension {self.name} (kept when unapplied)"

@@ -122,7 +122,7 @@ class Story(models.Model):
         default=NarrativeStyle.DOCUMENTARY,
         db_default="documentary",
     )
-    voice_id = models.CharField(max_length=50, default="en-us", db_default="en-us")
+    voice_id = models.CharField(max_length=100, default="en-us", db_default="en-us")
     script_text = models.TextField(blank=True, default="", db_default="")
     audio_url = models.CharField(max_length=1000, blank=True, default="", db_default="")
     duration_seconds = models.FloatField(null=True, blank=True)

@@ -8,12 +8,12 @@ import django.db.models.deletion
 import django.db.models.functions.datetime
 import django.db.models.functions.text
 import django.utils.timezone
-import pgvector.django
 from django.conf import settings
 from django.db import migrations, models
 
 import accounts.models
 import accounts.validators
+from core.db import ExtensionKeptOnReverse
 
 
 class Migration(migrations.Migration):
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        pgvector.django.VectorExtension(),
+        ExtensionKeptOnReverse("vector"),
         migrations.CreateModel(
             name="User",
             fields=[

@@ -27,3 +27,14 @@ def test_app_migrates_to_zero_and_back(app):
     assert _pending_migrations(), f"{app} zero should leave migrations to apply"
     call_command("migrate", verbosity=0)
     assert _pending_migrations() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unapplying_accounts_keeps_the_vector_extension():
+    call_command("migrate", "accounts", "zero", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'")
+            assert cursor.fetchone() == (1,)
+    finally:
+        call_command("migrate", verbosity=0)

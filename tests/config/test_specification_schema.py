@@ -51,3 +51,40 @@ def test_a_position_defaults_to_zero_in_the_database(table):
             [table],
         )
         assert cursor.fetchone() == ("0",)
+
+
+def test_a_raw_delete_of_a_user_takes_their_admin_log_groups_and_permissions_along():
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.create(name="Curators"))
+    user.user_permissions.add(Permission.objects.first())
+    LogEntry.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(Group),
+        object_repr="x",
+        action_flag=ADDITION,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM users WHERE id = %s", [user.pk])
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM django_admin_log WHERE user_id = %(u)s)"
+            " + (SELECT count(*) FROM users_groups WHERE user_id = %(u)s)"
+            " + (SELECT count(*) FROM users_user_permissions WHERE user_id = %(u)s)",
+            {"u": user.pk},
+        )
+        assert cursor.fetchone() == (0,)
+    assert Group.objects.filter(name="Curators").exists()
+
+
+def test_a_story_voice_id_holds_100_characters():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT character_maximum_length FROM information_schema.columns"
+            " WHERE table_name = 'stories' AND column_name = 'voice_id'"
+        )
+        assert cursor.fetchone() == (100,)
