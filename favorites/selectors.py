@@ -15,13 +15,29 @@ from catalog.models import Book
 from favorites.models import UserFavorite
 
 
-def favorite_book_ids(*, user, book_ids: Iterable) -> set:
-    """Which of ``book_ids`` the user has favorited, in one query (for annotating a page of books)."""
+def favorite_is(*, user, book_id) -> bool:
+    """Whether the user has favorited the book (False for anonymous callers)."""
     if user is None or not user.is_authenticated:
-        return set()
-    return set(
-        UserFavorite.objects.filter(user=user, book_id__in=list(book_ids)).values_list("book_id", flat=True)
+        return False
+    return UserFavorite.objects.filter(user=user, book_id=book_id).exists()
+
+
+def favorite_ids_for_user(*, user, limit: int | None = None) -> list:
+    """The ids of the user's favorite books, newest favorite first (ties by book id)."""
+    ids = (
+        UserFavorite.objects.filter(user=user)
+        .order_by("-created_at", "book_id")
+        .values_list("book_id", flat=True)
     )
+    return list(ids if limit is None else ids[:limit])
+
+
+def favorite_ids_among(*, user, book_ids: Iterable) -> set:
+    """Which of ``book_ids`` the user has favorited, in one query (for annotating a page of books)."""
+    book_ids = list(book_ids)
+    if user is None or not user.is_authenticated or not book_ids:
+        return set()
+    return set(UserFavorite.objects.filter(user=user, book_id__in=book_ids).values_list("book_id", flat=True))
 
 
 def favorite_books(*, user, books: QuerySet[Book]) -> QuerySet[Book]:

@@ -1,9 +1,15 @@
+import dataclasses
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from favorites import selectors, services
 from favorites.models import UserFavorite
+from favorites.values import Favorite
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory
+from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +31,14 @@ def test_favorite_remove_is_idempotent():
     assert not UserFavorite.objects.filter(user=user, book=book).exists()
 
 
-def test_favorite_book_ids_answers_for_a_set_in_one_query(django_assert_num_queries):
+def test_favorite_ids_among_answers_for_a_set_in_one_query(django_assert_num_queries):
     user = UserFactory()
     books = BookFactory.create_batch(5)
     for book in books[:2]:
         services.favorite_add(user=user, book=book)
     services.favorite_add(user=UserFactory(), book=books[3])
     with django_assert_num_queries(1):
-        found = selectors.favorite_book_ids(user=user, book_ids=[b.pk for b in books])
+        found = selectors.favorite_ids_among(user=user, book_ids=[b.pk for b in books])
     assert found == {books[0].pk, books[1].pk}
 
 
@@ -65,3 +71,45 @@ def test_is_favorite_is_annotated_inside_the_same_query(django_assert_num_querie
         "is_favorite", flat=True
     )
     assert set(anonymous) == {None}
+
+
+def test_favorite_add_returns_the_favorite_and_a_repeat_returns_the_same_one():
+    user, book = UserFactory(), BookFactory()
+    first = services.favorite_add(user=user, book=book)
+    assert (first.user_id, first.book_id) == (user.pk, book.pk) and first.created_at is not None
+    assert services.favorite_add(user=user, book=book) == first
+    assert UserFavorite.objects.get(user=user, book=book).created_at == first.created_at
+
+
+def test_a_favorite_value_is_immutable():
+    favorite = services.favorite_add(user=UserFactory(), book=BookFactory())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        favorite.book_id = None  # type: ignore[misc]
+
+
+def test_favorite_is_and_the_ids_newest_first():
+    user, other = UserFactory(), UserFactory()
+    books = BookFactory.create_batch(3)
+    for book in books:
+        services.favorite_add(user=user, book=book)
+    services.favorite_add(user=other, book=books[0])
+    UserFavorite.objects.filter(user=user, book=books[1]).update(
+        created_at=timezone.now() + timedelta(days=1)
+    )
+    assert selectors.favorite_ids_for_user(user=user)[0] == books[1].pk
+    assert set(selectors.favorite_ids_for_user(user=user)) == {book.pk for book in books}
+    assert selectors.favorite_ids_for_user(user=user, limit=1) == [books[1].pk]
+    assert selectors.favorite_is(user=user, book_id=books[2].pk)
+    services.favorite_remove(user=user, book_id=books[2].pk)
+    assert not selectors.favorite_is(user=user, book_id=books[2].pk)
+    assert selectors.favorite_ids_among(user=other, book_ids=[b.pk for b in books]) == {books[0].pk}
+    assert selectors.favorite_ids_among(user=other, book_ids=[]) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_adds_all_return_the_one_favorite():
+    user, book = UserFactory(), BookFactory()
+    results = run_concurrently([lambda: services.favorite_add(user=user, book=book)] * 8)
+    assert all(isinstance(result, Favorite) for result in results), results
+    assert len(set(results)) == 1
+    assert UserFavorite.objects.filter(user=user, book=book).count() == 1
