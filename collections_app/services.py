@@ -166,11 +166,7 @@ def _group_move(group: CollectionGroup, position: int) -> None:
 @transaction.atomic
 def group_delete(*, group: CollectionGroup) -> None:
     _lock(group.collection_id)
-    group = CollectionGroup.objects.get(pk=group.pk)
-    group.delete()
-    CollectionGroup.objects.filter(collection_id=group.collection_id, position__gt=group.position).update(
-        position=F("position") - 1
-    )
+    CollectionGroup.objects.filter(pk=group.pk).delete()  # the database closes the gap (migration 0004)
 
 
 # --- books in groups --------------------------------------------------------------------------------------
@@ -208,11 +204,8 @@ def _group_book_move(entry: GroupBook, position: int) -> None:
 
 
 def _group_remove_entry(entry: GroupBook) -> None:
-    """Caller holds the collection lock."""
+    """Caller holds the collection lock. The database closes the gap (migration 0004)."""
     GroupBook.objects.filter(group_id=entry.group_id, book_id=entry.book_id).delete()
-    GroupBook.objects.filter(group_id=entry.group_id, position__gt=entry.position).update(
-        position=F("position") - 1
-    )
 
 
 @transaction.atomic
