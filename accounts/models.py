@@ -154,6 +154,7 @@ KNOWN_THEMES = ["modern", "classic", "light", "dark", "high-contrast"]
 class UserPreferences(models.Model):
     """Created for every user by a database trigger, whichever path inserted the user."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preferences")
     theme = models.CharField(max_length=50, default="modern", db_default="modern")
     custom_hours = models.JSONField(null=True, blank=True, validators=[validate_custom_hours])
@@ -191,6 +192,7 @@ class ApiKeyScope(models.TextChoices):
 class ApiKey(models.Model):
     """A hashed, scoped key: ``folio_<prefix>_<secret>``. Only the SHA-256 of the secret is stored."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, unique=True, editable=False)

@@ -175,6 +175,7 @@ class Story(models.Model):
 
 
 class StoryChapter(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="chapters")
     chapter_number = models.PositiveIntegerField()
     title = models.CharField(max_length=300)

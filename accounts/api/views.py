@@ -26,6 +26,7 @@ from accounts.api.serializers import (
 from accounts.clients import client_ident
 from accounts.models import ApiKey, User
 from accounts.selectors import api_key_list
+from api.schema import UUID_PATTERN
 
 
 class CsrfView(APIView):
@@ -142,7 +143,7 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     permission_classes = [IsAuthenticated]
     serializer_class = ApiKeyReadSerializer
     queryset = ApiKey.objects.none()  # for the schema generator; requests use get_queryset()
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = UUID_PATTERN
 
     def get_queryset(self):
         return api_key_list(user=cast(User, self.request.user))  # IsAuthenticated: never anonymous
