@@ -88,3 +88,212 @@ def test_a_story_voice_id_holds_100_characters():
             " WHERE table_name = 'stories' AND column_name = 'voice_id'"
         )
         assert cursor.fetchone() == (100,)
+
+
+# The tables the specifications define, column by column, as Folio holds them: each entry is the
+# specification's column with Folio's documented translation applied (README, "From the specification to
+# Django"; translations are marked). (type, length or precision, nullable, default or None)
+TIMESTAMP = ("timestamp with time zone", None, "NO", "statement_timestamp()")  # TIMESTAMP DEFAULT NOW()
+UUID_KEY = ("uuid", None, "NO", "gen_random_uuid()")
+EMPTY_TEXT = ("text", None, "NO", "''::text")  # a nullable TEXT: Django's empty string, not NULL
+SPECIFIED_COLUMNS = {
+    # BRS, section 4.1
+    "users": {
+        "id": UUID_KEY,
+        "email": ("character varying", 254, "NO", None),  # VARCHAR(255): the RFC's 254, Django's EmailField
+        "password": ("character varying", 128, "NO", None),  # password_hash: Django's hasher string
+        "first_name": ("character varying", 100, "NO", "''::character varying"),
+        "last_name": ("character varying", 100, "NO", "''::character varying"),
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+        "is_active": ("boolean", None, "NO", "true"),
+    },
+    "genres": {
+        "id": ("bigint", None, "NO", None),  # UUID: genres are addressed by slug; see the README
+        "name": ("character varying", 100, "NO", None),
+        "description": EMPTY_TEXT,
+        "created_at": TIMESTAMP,
+    },
+    "books": {
+        "id": UUID_KEY,
+        "title": ("character varying", 500, "NO", None),
+        "author": ("character varying", 300, "NO", None),
+        "isbn": ("character varying", 13, "YES", None),
+        "description": EMPTY_TEXT,
+        "cover_image_url": ("character varying", 1000, "NO", "''::character varying"),
+        "publication_date": ("date", None, "YES", None),
+        # DEFAULT 0.00 / 0: generated from the per-star counts, so exact whatever writes reviews
+        "average_rating": ("numeric", (3, 2), "YES", None),
+        "total_reviews": ("integer", None, "YES", None),
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+    },
+    "book_genres": {"book_id": ("uuid", None, "NO", None), "genre_id": ("bigint", None, "NO", None)},
+    "reviews": {
+        "id": UUID_KEY,
+        "user_id": ("uuid", None, "NO", None),
+        "book_id": ("uuid", None, "NO", None),
+        "rating": ("smallint", None, "NO", None),  # INTEGER with its CHECK 1..5
+        "review_text": EMPTY_TEXT,
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+    },
+    # Skriptoteket (BRS's surrogate id replaced by its composite key)
+    "user_favorites": {
+        "user_id": ("uuid", None, "NO", None),
+        "book_id": ("uuid", None, "NO", None),
+        "created_at": TIMESTAMP,
+    },
+    # SkillMeat (TEXT ids as UUIDs; DATETIME as timestamptz; artifact as book)
+    "collections": {
+        "id": UUID_KEY,
+        "name": ("character varying", 255, "NO", None),
+        "description": EMPTY_TEXT,
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+        "created_by_id": ("uuid", None, "YES", None),
+    },
+    "groups": {
+        "id": UUID_KEY,
+        "collection_id": ("uuid", None, "NO", None),
+        "name": ("character varying", 255, "NO", None),
+        "description": EMPTY_TEXT,
+        "position": ("integer", None, "NO", "0"),
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+    },
+    "collection_books": {
+        "collection_id": ("uuid", None, "NO", None),
+        "book_id": ("uuid", None, "NO", None),
+        "added_at": TIMESTAMP,
+    },
+    "group_books": {
+        "group_id": ("uuid", None, "NO", None),
+        "book_id": ("uuid", None, "NO", None),
+        "position": ("integer", None, "NO", "0"),
+        "added_at": TIMESTAMP,
+    },
+    # CodeStory and Delight: UUID keys, a 100-character voice
+    "api_keys": {"id": UUID_KEY},
+    "user_preferences": {"id": UUID_KEY},
+    "story_chapters": {"id": UUID_KEY},
+    "stories": {"voice_id": ("character varying", 100, "NO", "'en-us'::character varying")},
+}
+
+# (table, the columns, in order) of every primary key and unique constraint the specifications declare
+SPECIFIED_KEYS = {
+    ("users", ("email",)),
+    ("books", ("isbn",)),
+    ("book_genres", ("book_id", "genre_id")),  # PRIMARY KEY(book_id, genre_id): a unique constraint here
+    ("reviews", ("user_id", "book_id")),
+    ("user_favorites", ("user_id", "book_id")),
+    ("groups", ("collection_id", "name")),
+    ("collection_books", ("collection_id", "book_id")),
+    ("group_books", ("group_id", "book_id")),
+}
+
+# (table, column) -> (referenced table, ON DELETE): c cascade, n set null
+SPECIFIED_CASCADES = {
+    ("book_genres", "book_id"): ("books", "c"),
+    ("book_genres", "genre_id"): ("genres", "c"),
+    ("reviews", "user_id"): ("users", "c"),
+    ("reviews", "book_id"): ("books", "c"),
+    ("user_favorites", "user_id"): ("users", "c"),
+    ("user_favorites", "book_id"): ("books", "c"),
+    ("groups", "collection_id"): ("collections", "c"),
+    ("collection_books", "collection_id"): ("collections", "c"),
+    ("collection_books", "book_id"): ("books", "c"),  # artifacts had no foreign key; books do
+    ("group_books", "group_id"): ("groups", "c"),
+    ("group_books", "book_id"): ("books", "c"),
+    ("collections", "created_by_id"): ("users", "c"),
+    ("api_keys", "user_id"): ("users", "c"),
+    ("user_preferences", "user_id"): ("users", "c"),
+}
+
+# (table, what the CHECK says, as PostgreSQL writes it)
+SPECIFIED_CHECKS = {
+    ("reviews", "((rating >= 1) AND (rating <= 5))"),
+    ("collections", "((length((name)::text) >= 1) AND (length((name)::text) <= 255))"),
+    ("groups", "((length((name)::text) >= 1) AND (length((name)::text) <= 255))"),
+    ("groups", '("position" >= 0)'),
+    ("group_books", '("position" >= 0)'),
+}
+
+
+def test_every_specified_column_has_its_type_length_nullability_and_default():
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT table_name, column_name, data_type,
+                   coalesce(character_maximum_length::text, numeric_precision || ',' || numeric_scale),
+                   is_nullable, column_default
+            FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ANY(%s)
+            """,
+            [list(SPECIFIED_COLUMNS)],
+        )
+        for table, column, data_type, size, nullable, default in cursor.fetchall():
+            if column in SPECIFIED_COLUMNS[table]:
+                found.setdefault(table, {})[column] = (data_type, size, nullable, default)
+
+    def as_found(kind, size, nullable, default):
+        written = None if size is None else (f"{size[0]},{size[1]}" if isinstance(size, tuple) else str(size))
+        if kind in ("integer", "smallint", "bigint") and written is None:
+            written = {"integer": "32,0", "smallint": "16,0", "bigint": "64,0"}[kind]
+        return (kind, written, nullable, default)
+
+    expected = {
+        table: {column: as_found(*facts) for column, facts in columns.items()}
+        for table, columns in SPECIFIED_COLUMNS.items()
+    }
+    assert found == expected
+
+
+def test_every_specified_key_and_unique_constraint_exists():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT con.conrelid::regclass::text,
+                   array_agg(att.attname ORDER BY array_position(con.conkey, att.attnum))
+            FROM pg_constraint con
+            JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = ANY(con.conkey)
+            WHERE con.contype IN ('p', 'u')
+            GROUP BY con.oid, con.conrelid
+            """
+        )
+        keys = {(table, tuple(columns)) for table, columns in cursor.fetchall()}
+    assert keys >= SPECIFIED_KEYS, SPECIFIED_KEYS - keys
+
+
+def test_a_genre_name_is_unique_in_any_letter_case():
+    # BRS's UNIQUE(name), kept stricter: "Sci-Fi" and "sci-fi" are one genre.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'genres' AND indexdef LIKE '%%UNIQUE%%'"
+        )
+        assert any("lower((name)::text)" in definition for (definition,) in cursor.fetchall())
+
+
+def test_every_specified_foreign_key_cascades_in_the_database():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT con.conrelid::regclass::text, att.attname, con.confrelid::regclass::text, con.confdeltype
+            FROM pg_constraint con
+            JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
+            WHERE con.contype = 'f' AND array_length(con.conkey, 1) = 1
+            """
+        )
+        cascades = {(table, column): (target, action) for table, column, target, action in cursor.fetchall()}
+    assert {key: cascades.get(key) for key in SPECIFIED_CASCADES} == SPECIFIED_CASCADES
+
+
+def test_every_specified_check_exists():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'c'"
+        )
+        checks = {
+            (table, definition.removeprefix("CHECK (").removesuffix(")")) for table, definition in cursor
+        }
+    assert checks >= SPECIFIED_CHECKS, SPECIFIED_CHECKS - checks
