@@ -26,7 +26,8 @@ class RateLimitResult:
 
 class DatabaseCounterStore:
     # Each statement is as small as it can be: counting runs on every API request, and PostgreSQL's
-    # parsing and planning of a larger one (a CTE joined back to its VALUES) cost more than the upsert.
+    # parsing and planning of a larger one (a CTE joined back to its VALUES, an unnest) cost more than the
+    # upsert.
     def hit(self, bucket: str, window_seconds: int) -> tuple[int, int]:
         """Count one hit; return ``(hits in this window, seconds until the window ends)``."""
         with connection.cursor() as cursor:
@@ -46,19 +47,18 @@ class DatabaseCounterStore:
 
     def hit_many(self, buckets: list[tuple[str, int]]) -> list[tuple[int, int]]:
         """``hit`` for several ``(bucket, window_seconds)`` in one statement, answers in the same order.
-        Rows are locked in bucket order, so two requests counting overlapping buckets cannot deadlock."""
-        if len(buckets) == 1:
-            return [self.hit(*buckets[0])]
+        Rows are inserted and locked in bucket order, so two requests counting overlapping buckets cannot
+        deadlock."""
+        ordered = sorted(buckets)
+        row = "(%s, to_timestamp(floor(extract(epoch FROM statement_timestamp()) / %s) * %s), 1)"
         with connection.cursor() as cursor:
             cursor.execute(
-                """
-                INSERT INTO rate_limit_counters (bucket, window_start, hits)
-                SELECT bucket, to_timestamp(floor(extract(epoch FROM statement_timestamp()) / seconds) * seconds), 1
-                FROM unnest(%s::text[], %s::integer[]) AS asked (bucket, seconds) ORDER BY bucket
+                f"""
+                INSERT INTO rate_limit_counters (bucket, window_start, hits) VALUES {", ".join([row] * len(ordered))}
                 ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
                 RETURNING bucket, hits, extract(epoch FROM window_start - statement_timestamp())
                 """,
-                [[bucket for bucket, _window in buckets], [window for _bucket, window in buckets]],
+                [value for bucket, window in ordered for value in (bucket, window, window)],
             )
             # The window's end, as seconds from the database's own clock: its start plus its length.
             answers = {
