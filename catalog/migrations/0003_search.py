@@ -5,10 +5,10 @@ index) is dropped and added again, computed with the accent-folding configuratio
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-from django.contrib.postgres.operations import CreateExtension
 from django.db import migrations, models
 
 import catalog.models
+from core.db import ExtensionKeptOnReverse
 
 FOLDING = """
 CREATE FUNCTION folio_fold(text) RETURNS text
@@ -37,8 +37,8 @@ class Migration(migrations.Migration):
 
     operations = [
         # Production needs these contrib extensions (the embedded server has them); see the README.
-        CreateExtension("unaccent"),
-        CreateExtension("pg_trgm"),
+        ExtensionKeptOnReverse("unaccent"),
+        ExtensionKeptOnReverse("pg_trgm"),
         migrations.RunSQL(FOLDING, reverse_sql=DROP_FOLDING),
         migrations.AddField(
             model_name="book",

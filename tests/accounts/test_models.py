@@ -54,3 +54,19 @@ def test_subscription_tier_is_checked_by_the_database():
 def test_login_by_email_ignores_case():
     user = UserFactory(email="grace@example.com")
     assert User.objects.get_by_natural_key("GRACE@example.com") == user
+
+
+@pytest.mark.parametrize("column", ["email", "first_name", "last_name", "external_auth_id"])
+def test_the_admin_reader_search_has_a_trigram_index_per_column(column):
+    from django.db import connection
+
+    from accounts.models import User
+
+    query = User.objects.filter(**{f"{column}__icontains": "reader42"}).values("pk")
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A handful of rows would be scanned whole: leave the planner only the index it uses at scale.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "_search_idx" in plan, plan
