@@ -173,11 +173,35 @@ SPECIFIED_COLUMNS = {
         "position": ("integer", None, "NO", "0"),
         "added_at": TIMESTAMP,
     },
-    # CodeStory and Delight: UUID keys, a 100-character voice
-    "api_keys": {"id": UUID_KEY},
-    "user_preferences": {"id": UUID_KEY},
-    "story_chapters": {"id": UUID_KEY},
-    "stories": {"voice_id": ("character varying", 100, "NO", "'en-us'::character varying")},
+    # CodeStory and Delight: UUID keys, the defaults they give, a 100-character voice
+    "api_keys": {
+        "id": UUID_KEY,
+        "rate_limit": ("integer", None, "NO", "100"),
+        "is_active": ("boolean", None, "NO", "true"),
+        "expires_at": ("timestamp with time zone", None, "YES", None),
+    },
+    "user_preferences": {
+        "id": UUID_KEY,
+        "user_id": ("uuid", None, "NO", None),
+        "theme": ("character varying", 50, "NO", "'modern'::character varying"),
+        "onboarding_completed": ("boolean", None, "NO", "false"),
+    },
+    "repositories": {"default_branch": ("character varying", 255, "NO", "'main'::character varying")},
+    "stories": {
+        "voice_id": ("character varying", 100, "NO", "'en-us'::character varying"),
+        "status": ("character varying", 20, "NO", "'pending'::character varying"),
+        "intent_id": ("uuid", None, "YES", None),
+    },
+    "story_chapters": {"id": UUID_KEY, "story_id": ("uuid", None, "NO", None)},
+}
+
+# (table, column) -> the values a CHECK allows it
+SPECIFIED_CHOICES = {
+    ("users", "subscription_tier"): {"free", "pro", "enterprise"},
+    ("story_intents", "intent_category"): {"onboarding", "architecture", "feature", "debugging"},
+    ("story_intents", "expertise_level"): {"beginner", "intermediate", "expert"},
+    ("stories", "narrative_style"): {"fiction", "documentary", "tutorial", "podcast", "technical"},
+    ("stories", "status"): {"pending", "analyzing", "generating", "synthesizing", "complete", "failed"},
 }
 
 # (table, the columns, in order) of every primary key and unique constraint the specifications declare
@@ -190,6 +214,12 @@ SPECIFIED_KEYS = {
     ("groups", ("collection_id", "name")),
     ("collection_books", ("collection_id", "book_id")),
     ("group_books", ("group_id", "book_id")),
+    ("users", ("external_auth_id",)),
+    ("user_preferences", ("user_id",)),
+    ("api_keys", ("prefix",)),
+    ("api_keys", ("secret_hash",)),
+    ("stories", ("intent_id",)),
+    ("story_chapters", ("story_id", "chapter_number")),
 }
 
 # (table, column) -> (referenced table, ON DELETE): c cascade, n set null
@@ -208,6 +238,13 @@ SPECIFIED_CASCADES = {
     ("collections", "created_by_id"): ("users", "c"),
     ("api_keys", "user_id"): ("users", "c"),
     ("user_preferences", "user_id"): ("users", "c"),
+    ("repositories", "user_id"): ("users", "c"),
+    ("story_intents", "user_id"): ("users", "c"),
+    ("story_intents", "repository_id"): ("repositories", "c"),
+    ("stories", "user_id"): ("users", "c"),
+    ("stories", "repository_id"): ("repositories", "c"),
+    ("stories", "intent_id"): ("story_intents", "n"),  # nullable, one story per intent
+    ("story_chapters", "story_id"): ("stories", "c"),
 }
 
 # (table, what the CHECK says, as PostgreSQL writes it)
@@ -297,3 +334,18 @@ def test_every_specified_check_exists():
             (table, definition.removeprefix("CHECK (").removesuffix(")")) for table, definition in cursor
         }
     assert checks >= SPECIFIED_CHECKS, SPECIFIED_CHECKS - checks
+
+
+def test_every_specified_choice_is_a_check_in_the_database():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'c'"
+        )
+        checks = cursor.fetchall()
+    for (table, column), values in SPECIFIED_CHOICES.items():
+        allowing = [
+            definition
+            for on, definition in checks
+            if on == table and column in definition and all(f"'{value}'::" in definition for value in values)
+        ]
+        assert allowing, (table, column)
