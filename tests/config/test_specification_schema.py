@@ -349,3 +349,117 @@ def test_every_specified_choice_is_a_check_in_the_database():
             if on == table and column in definition and all(f"'{value}'::" in definition for value in values)
         ]
         assert allowing, (table, column)
+
+
+VARCHAR, TEXT, TSTZ = "character varying", "text", "timestamp with time zone"
+# Every column of the CodeStory and Delight tables, with its kind and, where they say, whether it may be
+# empty (None: either). Their JSONB stays JSONB; their lists are JSON arrays, permissions a text array.
+SPECIFIED_COLUMN_KINDS = {
+    "users": {
+        "id": ("uuid", "NO"),
+        "email": (VARCHAR, "NO"),
+        "password": (VARCHAR, "NO"),
+        "first_name": (VARCHAR, "NO"),
+        "last_name": (VARCHAR, "NO"),
+        "is_active": ("boolean", "NO"),
+        "is_staff": ("boolean", "NO"),
+        "timezone": (VARCHAR, "NO"),
+        "external_auth_id": (VARCHAR, "YES"),
+        "subscription_tier": (VARCHAR, "NO"),
+        "usage_quota": ("integer", None),
+        "created_at": (TSTZ, "NO"),
+        "updated_at": (TSTZ, "NO"),
+    },
+    "user_preferences": {
+        "user_id": ("uuid", "NO"),
+        "theme": (VARCHAR, "NO"),
+        "custom_hours": ("jsonb", None),
+        "communication_preferences": ("jsonb", None),
+        "onboarding_completed": ("boolean", "NO"),
+        "extra": ("jsonb", None),
+        "created_at": (TSTZ, "NO"),
+        "updated_at": (TSTZ, "NO"),
+    },
+    "api_keys": {
+        "user_id": ("uuid", "NO"),
+        "name": (VARCHAR, "NO"),
+        "prefix": (VARCHAR, "NO"),
+        "secret_hash": (VARCHAR, "NO"),
+        "permissions": ("ARRAY", "NO"),
+        "rate_limit": ("integer", "NO"),
+        "is_active": ("boolean", "NO"),
+        "last_used_at": (TSTZ, "YES"),
+        "expires_at": (TSTZ, "YES"),
+        "created_at": (TSTZ, "NO"),
+    },
+    "repositories": {
+        "id": ("uuid", "NO"),
+        "user_id": ("uuid", "NO"),
+        "repo_url": (VARCHAR, "NO"),
+        "repo_owner": (VARCHAR, None),
+        "repo_name": (VARCHAR, None),
+        "default_branch": (VARCHAR, "NO"),
+        "analysis_cache": ("jsonb", None),
+        "last_analyzed_at": (TSTZ, "YES"),
+        "created_at": (TSTZ, "NO"),
+    },
+    "story_intents": {
+        "id": ("uuid", "NO"),
+        "user_id": ("uuid", "NO"),
+        "repository_id": ("uuid", "NO"),
+        "intent_category": (VARCHAR, "NO"),
+        "expertise_level": (VARCHAR, "NO"),
+        "focus_areas": ("jsonb", None),
+        "learning_goals": (TEXT, None),
+        "conversation_history": ("jsonb", None),
+        "generated_plan": ("jsonb", None),
+        "created_at": (TSTZ, "NO"),
+        "updated_at": (TSTZ, "NO"),
+    },
+    "stories": {
+        "id": ("uuid", "NO"),
+        "user_id": ("uuid", "NO"),
+        "repository_id": ("uuid", "NO"),
+        "intent_id": ("uuid", "YES"),
+        "title": (VARCHAR, None),
+        "narrative_style": (VARCHAR, "NO"),
+        "voice_id": (VARCHAR, "NO"),
+        "script_text": (TEXT, None),
+        "audio_url": (VARCHAR, None),
+        "duration_seconds": ("double precision", None),
+        "status": (VARCHAR, "NO"),
+        "error_message": (TEXT, None),
+        "created_at": (TSTZ, "NO"),
+        "completed_at": (TSTZ, "YES"),
+    },
+    "story_chapters": {
+        "id": ("uuid", "NO"),
+        "story_id": ("uuid", "NO"),
+        "chapter_number": ("integer", "NO"),
+        "title": (VARCHAR, "NO"),
+        "start_time_seconds": ("double precision", None),
+        "duration_seconds": ("double precision", None),
+        "script_segment": (TEXT, None),
+        "audio_url": (VARCHAR, None),
+        "created_at": (TSTZ, "NO"),
+    },
+}
+
+
+def test_every_codestory_and_delight_column_exists_with_its_kind():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND table_name = ANY(%s)",
+            [list(SPECIFIED_COLUMN_KINDS)],
+        )
+        found = {(table, column): (kind, nullable) for table, column, kind, nullable in cursor.fetchall()}
+    wrong = {
+        (table, column): found.get((table, column))
+        for table, columns in SPECIFIED_COLUMN_KINDS.items()
+        for column, (kind, nullable) in columns.items()
+        if (table, column) not in found
+        or found[table, column][0] != kind
+        or (nullable is not None and found[table, column][1] != nullable)
+    }
+    assert wrong == {}
