@@ -7,3 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import schema  # noqa: F401  (registers the OpenAPI description of API keys)
+        from accounts.api import personal_data  # noqa: F401  (the profile's sections of the data archive)

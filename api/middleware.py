@@ -15,7 +15,8 @@ class RequestGuardMiddleware:
     the escaped ``\\u0000`` of JSON is refused by the parser (``api.parsers``), and Django's form
     fields refuse NUL in the admin's forms.
 
-    Under ``/api/`` the answer is JSON, and bodies larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` are a 413:
+    Under ``/api/`` the answer is JSON, and bodies larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (or the
+    larger limit ``API_UPLOAD_LIMITS`` gives an upload's path) are a 413:
     DRF parses JSON from the request stream, which bypasses Django's own check on ``request.body``.
     """
 
@@ -36,7 +37,7 @@ class RequestGuardMiddleware:
         return None
 
     def _api_refusal(self, request) -> JsonResponse | None:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = settings.API_UPLOAD_LIMITS.get(request.path, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -59,7 +60,10 @@ class RequestGuardMiddleware:
                 },
                 status=414,
             )
-        if length and b"\x00" in request.body:
+        # An uploaded file is the view's to judge (a UTF-16 export is full of NUL bytes); multipart's text
+        # fields go through DRF's fields, which refuse NUL.
+        multipart = request.content_type == "multipart/form-data"
+        if length and not multipart and b"\x00" in request.body:
             return JsonResponse({"detail": "NUL characters are not allowed in request bodies."}, status=400)
         return None
 

@@ -77,6 +77,21 @@ class Folded(models.Func):
     output_field = models.TextField()
 
 
+class TitleKey(models.Func):
+    """A title reduced to what identifies the work across services: folded, without a trailing
+    parenthesis (a series, "(Harry Potter, #1)", or an edition) and without punctuation —
+    ``folio_title_key(text)``, immutable (migration 0008), so an index holds it."""
+
+    function = "folio_title_key"
+    output_field = models.TextField()
+
+
+class ShortTitleKey(TitleKey):
+    """``TitleKey`` without a subtitle (what follows the first colon): ``folio_title_short(text)``."""
+
+    function = "folio_title_short"
+
+
 class Book(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
     title = models.CharField(max_length=500)
@@ -200,6 +215,9 @@ class Book(models.Model):
                 fastupdate=False,
                 name="books_author_trgm_idx",
             ),
+            # Matching a reader's imported library by title (catalog.matching).
+            models.Index(TitleKey("title"), name="books_title_key_idx"),
+            models.Index(ShortTitleKey("title"), name="books_title_short_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="catalog_book_title_not_empty"),

@@ -91,3 +91,150 @@ class Review(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+
+# --- library imports (Goodreads, StoryGraph) -------------------------------------------------------------
+
+
+class ImportSource(models.TextChoices):
+    GOODREADS = "goodreads", "Goodreads"
+    STORYGRAPH = "storygraph", "StoryGraph"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    MATCHING = "matching", "Matching books"
+    APPLYING = "applying", "Applying"
+    COMPLETE = "complete", "Complete"
+    FAILED = "failed", "Failed"
+    UNDONE = "undone", "Undone"
+
+
+# An import in one of these holds its file: a second import of the same file waits for it to end.
+IMPORT_RUNNING = (ImportStatus.QUEUED, ImportStatus.MATCHING, ImportStatus.APPLYING)
+
+
+class LibraryImport(models.Model):
+    """A reader's upload of another service's library export, and the report of what it did. Its rows
+    (``LibraryImportRow``) keep every line of the file, matched or not, and what applying it changed, so
+    the import can be undone exactly."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_imports", db_index=False
+    )
+    source = models.CharField(max_length=20, choices=ImportSource.choices)
+    file_name = models.CharField(max_length=255, blank=True, default="", db_default="")
+    file_sha256 = models.CharField(max_length=64)
+    columns = models.JSONField(default=list, help_text="The file's header, in its order.")
+    status = models.CharField(
+        max_length=20,
+        choices=ImportStatus.choices,
+        default=ImportStatus.QUEUED,
+        db_default=ImportStatus.QUEUED,
+    )
+    rows_total = models.PositiveIntegerField(default=0, db_default=0)
+    rows_done = models.PositiveIntegerField(default=0, db_default=0)
+    matched_count = models.PositiveIntegerField(default=0, db_default=0)
+    unmatched_count = models.PositiveIntegerField(default=0, db_default=0)
+    created_count = models.PositiveIntegerField(default=0, db_default=0)
+    updated_count = models.PositiveIntegerField(default=0, db_default=0)
+    unchanged_count = models.PositiveIntegerField(default=0, db_default=0)
+    error_message = models.TextField(blank=True, default="", db_default="")
+    # The collections this import created (named after shelves); undo deletes them.
+    created_collection_ids = models.JSONField(default=list, db_default=models.Value([], models.JSONField()))
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "library_imports"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(F("user"), F("created_at").desc(), F("id").desc(), name="library_imports_user_idx"),
+            models.Index(F("created_at").desc(), F("id").desc(), name="library_imports_newest_idx"),
+            models.Index(
+                fields=["lease_expires_at"],
+                name="library_imports_lease_idx",
+                condition=Q(status__in=IMPORT_RUNNING),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="reviews_libraryimport_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=ImportSource.values), name="reviews_libraryimport_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=F("rows_total")), name="reviews_libraryimport_done_le_total"
+            ),
+            # One run of a file at a time per reader: a concurrent upload of the same file is a 409.
+            models.UniqueConstraint(
+                fields=["user", "file_sha256"],
+                condition=Q(status__in=IMPORT_RUNNING),
+                name="reviews_libraryimport_one_running_per_file",
+                violation_error_message="This file is already being imported.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} import by {self.user} ({self.status})"
+
+
+class RowOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    UNCHANGED = "unchanged", "Unchanged"
+    UNMATCHED = "unmatched", "Unmatched"
+
+
+class LibraryImportRow(models.Model):
+    """One line of an imported file: what it said, the book it was matched to (and how), or why not."""
+
+    id = models.BigAutoField(primary_key=True)
+    library_import = models.ForeignKey(
+        LibraryImport, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
+    number = models.PositiveIntegerField(help_text="The row's place among the file's data rows, from 1.")
+    cells = models.JSONField(help_text="The row as the file gave it, by column.")
+    entry = models.JSONField(
+        help_text="What Folio read from it: title, author, ISBNs, rating, shelves, dates."
+    )
+    book = models.ForeignKey(
+        "catalog.Book", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    match_method = models.CharField(max_length=20, blank=True, default="", db_default="")
+    match_confidence = models.FloatField(null=True, blank=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
+    unmatched_reason = models.TextField(blank=True, default="", db_default="")
+    candidates = models.JSONField(default=list, db_default=models.Value([], models.JSONField()))
+    outcome = models.CharField(
+        max_length=20, choices=RowOutcome.choices, default=RowOutcome.PENDING, db_default=RowOutcome.PENDING
+    )
+    notes = models.JSONField(default=list, db_default=models.Value([], models.JSONField()))
+    # What applying the row changed, to undo it: the review it created, or the review as it was before
+    # the import changed it, and the collections it added the book to.
+    undo = models.JSONField(default=dict, db_default=models.Value({}, models.JSONField()))
+
+    class Meta:
+        db_table = "library_import_rows"
+        ordering = ["library_import", "number"]
+        indexes = [
+            models.Index(fields=["library_import", "outcome", "number"], name="import_rows_outcome_idx"),
+            models.Index(fields=["book"], name="import_rows_book_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library_import", "number"], name="reviews_libraryimportrow_one_per_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=RowOutcome.values), name="reviews_libraryimportrow_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.number} of {self.library_import_id}"

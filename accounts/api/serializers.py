@@ -174,3 +174,9 @@ class ApiKeyCreatedSerializer(ApiKeyReadSerializer):
     class Meta(ApiKeyReadSerializer.Meta):
         fields = [*ApiKeyReadSerializer.Meta.fields, "key"]
         read_only_fields = fields
+
+
+class AccountDeleteSerializer(StrictSerializer):
+    password = serializers.CharField(
+        write_only=True, max_length=4096, trim_whitespace=False, help_text="Your current password."
+    )

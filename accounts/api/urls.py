@@ -12,6 +12,7 @@ urlpatterns = [
     path("auth/login/", views.LoginView.as_view(), name="auth-login"),
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/export/", views.MeExportView.as_view(), name="me-export"),
     path("me/password/", views.MePasswordView.as_view(), name="me-password"),
     path("me/preferences/", views.MePreferencesView.as_view(), name="me-preferences"),
     *router.urls,

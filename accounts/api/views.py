@@ -12,7 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.api.personal_data import PersonalDataArchiveSerializer, personal_data_archive
 from accounts.api.serializers import (
+    AccountDeleteSerializer,
     ApiKeyCreatedSerializer,
     ApiKeyCreateSerializer,
     ApiKeyReadSerializer,
@@ -108,6 +110,29 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_update(user=cast(User, request.user), **serializer.validated_data)
         return Response(UserReadSerializer(user).data)
+
+    @extend_schema(
+        request=AccountDeleteSerializer,
+        responses={204: None},
+        summary="Delete your account and everything it owns (needs your current password).",
+    )
+    def delete(self, request):
+        serializer = AccountDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_delete(user=cast(User, request.user), password=serializer.validated_data["password"])
+        logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportView(APIView):
+    """Everything Folio keeps of the signed-in reader, as one JSON document (never secrets or hashes)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PersonalDataArchiveSerializer, summary="Download all your data.")
+    def get(self, request):
+        archive = personal_data_archive(user=cast(User, request.user))
+        return Response(archive, headers={"Content-Disposition": 'attachment; filename="folio-data.json"'})
 
 
 class MePasswordView(APIView):

@@ -124,3 +124,12 @@ class BookWriteSerializer(StrictSerializer):
     genres = serializers.SlugRelatedField(
         slug_field="slug", queryset=Genre.objects.all(), many=True, required=False, help_text="Genre slugs."
     )
+
+
+class BookReferenceSerializer(serializers.ModelSerializer):
+    """Enough of a book to find it again anywhere: in the reader's data archive, an import's report."""
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author", "isbn"]
+        read_only_fields = fields

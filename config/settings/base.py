@@ -231,3 +231,16 @@ STORY_FETCH_MAX_BYTES = env.int("STORY_FETCH_MAX_BYTES", default=500 * 1024 * 10
 # Only public addresses are fetched from. Networks listed here (CIDR) are allowed too: an operator's own
 # git server on a private network, say. Empty by default.
 STORY_FETCH_ALLOWED_NETWORKS = env.list("STORY_FETCH_ALLOWED_NETWORKS", default=[])
+
+# Library imports (Goodreads and StoryGraph exports): the largest file and the most rows one may hold.
+LIBRARY_IMPORT_MAX_BYTES = env.int("LIBRARY_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+LIBRARY_IMPORT_MAX_ROWS = env.int("LIBRARY_IMPORT_MAX_ROWS", default=50_000)
+# Rows matched per committed batch (the progress a reader sees moves by this much).
+LIBRARY_IMPORT_MATCH_BATCH = env.int("LIBRARY_IMPORT_MATCH_BATCH", default=500)
+# A worker renews its lease on an import after each batch; when it lapses the import is queued again and
+# resumes, at most LIBRARY_IMPORT_MAX_ATTEMPTS times.
+LIBRARY_IMPORT_LEASE_SECONDS = env.int("LIBRARY_IMPORT_LEASE_SECONDS", default=60)
+LIBRARY_IMPORT_MAX_ATTEMPTS = env.int("LIBRARY_IMPORT_MAX_ATTEMPTS", default=3)
+# Upload endpoints whose bodies may exceed DATA_UPLOAD_MAX_MEMORY_SIZE: the file's limit plus room for the
+# multipart envelope (the view itself answers 413 for a file one byte over its limit).
+API_UPLOAD_LIMITS = {"/api/v1/me/imports/": LIBRARY_IMPORT_MAX_BYTES + 64 * 1024}

@@ -1,18 +1,35 @@
 from typing import cast
 
+from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import User
 from api.pagination import NewestFirstCursorPagination
+from api.parsers import JSONParser
 from api.schema import UUID_PATTERN
 from catalog.models import Book
-from reviews import selectors, services
-from reviews.api.serializers import ReviewReadSerializer, ReviewUpdateSerializer, ReviewWriteSerializer
-from reviews.models import Review
+from reviews import library_selectors, library_services, selectors, services
+from reviews.api.serializers import (
+    LibraryImportRowFilterSerializer,
+    LibraryImportRowResolveSerializer,
+    LibraryImportRowSerializer,
+    LibraryImportSerializer,
+    LibraryImportUploadSerializer,
+    ReviewReadSerializer,
+    ReviewUpdateSerializer,
+    ReviewWriteSerializer,
+)
+from reviews.library_files import LibraryFileRefused
+from reviews.models import LibraryImport, LibraryImportRow, Review
 
 
 class BookReviewsView(generics.ListCreateAPIView):
@@ -94,3 +111,125 @@ class MyReviewsView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.review_list_for_user(user=self.request.user)
+
+
+# --- library imports and exports ------------------------------------------------------------------------------
+
+CSV_RESPONSE = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="A CSV file (UTF-8).")}
+
+
+def _csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class LibraryImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The reader's imports of a Goodreads or StoryGraph library export, newest first. An import runs in
+    the background: poll it for ``rows_done`` of ``rows_total`` until its status is ``complete``."""
+
+    queryset = LibraryImport.objects.none()
+    serializer_class = LibraryImportSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = UUID_PATTERN
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        return library_selectors.library_import_list(user=cast(User, self.request.user))
+
+    @extend_schema(
+        request={"multipart/form-data": LibraryImportUploadSerializer},
+        responses={202: LibraryImportSerializer, 413: OpenApiResponse(description="The file is over 10 MB.")},
+        summary="Import a Goodreads or StoryGraph export.",
+    )
+    def create(self, request):
+        serializer = LibraryImportUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            library_import = library_services.library_import_start(
+                user=cast(User, request.user),
+                file_name=upload.name or "",
+                data=upload.read(settings.LIBRARY_IMPORT_MAX_BYTES + 1),
+            )
+        except LibraryFileRefused as exc:
+            return Response({"file": [str(exc)]}, status=exc.status)
+        return Response(LibraryImportSerializer(library_import).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses=LibraryImportSerializer, summary="Undo a whole import.")
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def undo(self, request, pk=None):
+        library_import = library_services.library_import_undo(library_import=self.get_object())
+        return Response(LibraryImportSerializer(library_import).data)
+
+    @extend_schema(responses=CSV_RESPONSE, summary="The rows no book matched, with why, as CSV.")
+    @action(detail=True, methods=["get"], url_path="unmatched.csv")
+    def unmatched_csv(self, request, pk=None):
+        library_import = self.get_object()
+        text = library_selectors.library_import_unmatched_csv(library_import=library_import)
+        return _csv_response(text, f"folio-unmatched-{library_import.pk}.csv")
+
+
+class LibraryImportRowsView(generics.ListAPIView):
+    """Every row of an import, in file order; ``?outcome=unmatched`` for those to resolve."""
+
+    queryset = LibraryImportRow.objects.none()
+    serializer_class = LibraryImportRowSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        filters = LibraryImportRowFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        library_import = library_selectors.library_import_get(
+            user=cast(User, self.request.user), import_id=self.kwargs["import_id"]
+        )
+        return library_selectors.library_import_rows(
+            library_import=library_import, outcome=filters.validated_data.get("outcome")
+        )
+
+    @extend_schema(parameters=[LibraryImportRowFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class LibraryImportRowView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def _import(self, request, import_id) -> LibraryImport:
+        return library_selectors.library_import_get(user=cast(User, request.user), import_id=import_id)
+
+    @extend_schema(responses=LibraryImportRowSerializer)
+    def get(self, request, import_id, number):
+        row = library_selectors.library_import_row_get(
+            library_import=self._import(request, import_id), number=number
+        )
+        return Response(LibraryImportRowSerializer(row).data)
+
+    @extend_schema(
+        request=LibraryImportRowResolveSerializer,
+        responses=LibraryImportRowSerializer,
+        summary="Resolve an unmatched row to a catalog book, and apply it.",
+    )
+    def patch(self, request, import_id, number):
+        library_import = self._import(request, import_id)
+        row = library_selectors.library_import_row_get(library_import=library_import, number=number)
+        serializer = LibraryImportRowResolveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        book = Book.objects.filter(pk=serializer.validated_data["book"]).first()
+        if book is None:
+            return Response({"book": ["No catalog book has this id."]}, status=status.HTTP_400_BAD_REQUEST)
+        library_services.library_import_row_resolve(row=row, book=book)
+        row = library_selectors.library_import_row_get(library_import=library_import, number=number)
+        return Response(LibraryImportRowSerializer(row).data)
+
+
+class GoodreadsExportView(APIView):
+    """The reader's ratings, reviews and collections in Goodreads' CSV columns, which Folio's importer (and
+    Goodreads') reads back."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=CSV_RESPONSE, summary="Export your library as a Goodreads CSV.")
+    def get(self, request):
+        text = library_selectors.goodreads_export_csv(user=cast(User, request.user))
+        return _csv_response(text, "folio-goodreads-export.csv")

@@ -6,20 +6,21 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from stories.services import stories_fail_stuck
+from core.sweepers import sweepers
 
 logger = logging.getLogger(__name__)
 
 
 class Command(DbWorkerCommand):
     help = (
-        "Run background tasks, exactly as db_worker does, and twice every STORY_LEASE_SECONDS fail the "
-        "stories whose worker died (their lease ran out) so they can be retried."
+        "Run background tasks, exactly as db_worker does, and twice per lease recover the work whose worker "
+        "died (its lease ran out): stories are failed so they can be retried, library imports are queued "
+        "again to resume."
     )
 
     def handle(self, *args, **options):
         stop = threading.Event()
-        sweeper = threading.Thread(target=self._sweep_until, args=(stop,), name="story-sweeper", daemon=True)
+        sweeper = threading.Thread(target=self._sweep_until, args=(stop,), name="lease-sweeper", daemon=True)
         sweeper.start()
         try:
             self._run_through_outages(*args, **options)
@@ -44,15 +45,17 @@ class Command(DbWorkerCommand):
     def _sweep_until(self, stop: threading.Event) -> None:
         try:
             while True:
-                try:
-                    failed = stories_fail_stuck()
-                    if failed:
-                        logger.warning("failed %d story(ies) whose worker stopped", failed)
-                except DatabaseError:
-                    logger.exception("could not sweep for stories whose worker stopped")
-                    connection.close()  # a fresh connection next round
-                # Twice per lease: a dead worker's story is failed at most one and a half leases after it died.
-                if stop.wait(settings.STORY_LEASE_SECONDS / 2):
+                for name, sweep in sweepers().items():
+                    try:
+                        found = sweep()
+                        if found:
+                            logger.warning("recovered %d of %s whose worker stopped", found, name)
+                    except DatabaseError:
+                        logger.exception("could not sweep for %s whose worker stopped", name)
+                        connection.close()  # a fresh connection next round
+                # Twice per lease: a dead worker's work is recovered at most one and a half leases after it died.
+                lease = min(settings.STORY_LEASE_SECONDS, settings.LIBRARY_IMPORT_LEASE_SECONDS)
+                if stop.wait(lease / 2):
                     return
         finally:
             connection.close()
