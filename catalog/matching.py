@@ -32,9 +32,10 @@ METHODS = (BY_FOLIO_ID, BY_ISBN13, BY_ISBN10, BY_TITLE_AUTHOR, BY_SIMILAR_TITLE)
 # Confidence of each exact method; a similar title's is its score.
 _CONFIDENCE = {BY_FOLIO_ID: 1.0, BY_ISBN13: 1.0, BY_ISBN10: 1.0, BY_TITLE_AUTHOR: 0.95}
 # A similar title is taken only above this combined score and clearly ahead of the runner-up.
-SIMILAR_ACCEPT = 0.72
+SIMILAR_ACCEPT = 0.62
 SIMILAR_MARGIN = 0.08
 CANDIDATES_KEPT = 3
+AMBIGUOUS_KEPT = 10  # every book a row could equally mean, so the reader can pick
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ def books_match(wanted: Sequence[WantedBook]) -> list[BookMatch]:
     for short in (False, True):
         _match_by_title_key(wanted, results, open_, short=short)
     _match_by_similar_title(wanted, results, open_)
+    for n in open_:
+        if not results[n].reason:
+            results[n].reason = "The row has neither an ISBN in the catalog nor a title."
     return results
 
 
@@ -177,7 +181,7 @@ def _match_by_title_key(
             open_.discard(n)
         elif len(same_author) > 1:
             results[n].reason = "Several catalog books have this title and author; choose one."
-            results[n].candidates = [_brief(*book) for book in same_author[:CANDIDATES_KEPT]]
+            results[n].candidates = [_brief(*book) for book in same_author[:AMBIGUOUS_KEPT]]
         elif not results[n].candidates:
             results[n].reason = "A catalog book has this title, but by another author."
             results[n].candidates = [_brief(*book) for book in books[:CANDIDATES_KEPT]]
@@ -194,20 +198,23 @@ def _match_by_similar_title(wanted: Sequence[WantedBook], results: list[BookMatc
         cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
         cursor.execute(
             """
-            SELECT w.n, c.id, c.title, c.author, c.score
+            SELECT w.n, c.id, c.title, c.author, 0.7 * c.title_score + 0.3 * c.author_score AS score
             FROM unnest(%s::int[], %s::text[], %s::text[]) AS w(n, title, author)
             CROSS JOIN LATERAL (
                 SELECT b.id, b.title, b.author,
-                       0.7 * similarity(folio_title_key(b.title), folio_title_key(w.title))
-                       + 0.3 * CASE WHEN w.author = '' THEN 1
-                                    ELSE word_similarity(folio_fold(w.author), b.author_folded) END AS score
+                       similarity(folio_title_key(b.title), folio_title_key(w.title)) AS title_score,
+                       CASE WHEN w.author = '' THEN 1
+                            ELSE word_similarity(folio_fold(w.author), b.author_folded) END AS author_score
                 FROM books b
                 WHERE folio_title_key(w.title) <%% b.title_folded
-                ORDER BY score DESC, b.total_reviews DESC, b.id
+                ORDER BY 0.7 * similarity(folio_title_key(b.title), folio_title_key(w.title))
+                         + 0.3 * CASE WHEN w.author = '' THEN 1
+                                      ELSE word_similarity(folio_fold(w.author), b.author_folded) END DESC,
+                         b.total_reviews DESC, b.id
                 LIMIT %s
             ) c
             WHERE folio_title_key(w.title) <> ''
-            ORDER BY w.n, c.score DESC
+            ORDER BY w.n, score DESC
             """,
             [*_batch_arrays(wanted, rows), CANDIDATES_KEPT + 1],
         )
@@ -236,6 +243,3 @@ def _match_by_similar_title(wanted: Sequence[WantedBook], results: list[BookMatc
                 if books
                 else "No catalog book has a title like this."
             )
-    for n in open_:
-        if not results[n].reason:
-            results[n].reason = "The row has neither an ISBN in the catalog nor a title."

@@ -74,7 +74,13 @@ def library_import_start(*, user: User, file_name: str, data: bytes) -> LibraryI
             )
             LibraryImportRow.objects.bulk_create(
                 [
-                    LibraryImportRow(library_import=library_import, number=number, cells=cells, entry=entry)
+                    LibraryImportRow(
+                        library_import=library_import,
+                        number=number,
+                        cells=cells,
+                        entry=entry,
+                        notes=entry.pop("notes"),
+                    )
                     for number, (cells, entry) in enumerate(zip(parsed.rows, parsed.entries, strict=True), 1)
                 ],
                 batch_size=2000,

@@ -1,9 +1,12 @@
 import shutil
 import subprocess
 import time
+from io import StringIO
+from pathlib import Path
 
 import environ
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import UserFactory
@@ -44,6 +47,21 @@ def admin_client(client, staff_user):
     """Django's test client signed in to the admin as a superuser."""
     client.force_login(staff_user)
     return client
+
+
+GOODBOOKS = Path(__file__).resolve().parents[1] / "catalog" / "data" / "goodbooks-10k" / "books.csv"
+
+
+@pytest.fixture(scope="module")
+def real_catalog(django_db_setup, django_db_blocker) -> dict[int, str]:
+    """The 10,000 goodbooks books, imported once for the module: ``{goodbooks book_id: Folio id}``. Tests
+    using it must not flush the database (no ``transaction=True``)."""
+    from catalog.models import Book
+
+    with django_db_blocker.unblock():
+        call_command("import_books", str(GOODBOOKS), "--quiet-issues", stdout=StringIO(), stderr=StringIO())
+        yield dict(Book.objects.values_list("source_book_id", "pk"))
+        Book.objects.all().delete()
 
 
 @pytest.fixture(scope="session")
