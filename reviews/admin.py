@@ -2,13 +2,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, short_date, two_lines
 from core.admin_lists import LIST_PER_PAGE, FastChangelistMixin
 from core.admin_paginators import EstimatedCountPaginator
 from reviews import selectors, services
-from reviews.models import HIDDEN_REASON_MAX, Review
+from reviews.models import HIDDEN_REASON_MAX, LibraryImport, LibraryImportRow, Review, RowOutcome
 
 
 def _reason_field() -> forms.CharField:
@@ -164,3 +165,171 @@ class ReviewAdmin(FastChangelistMixin, ServiceErrorsAdminMixin, SafeFormsAdminMi
     def unhide_reviews(self, request, queryset):
         shown = services.reviews_unhide(reviews=queryset)
         self.message_user(request, f"{shown} review(s) visible again.", messages.SUCCESS)
+
+
+# --- library imports -------------------------------------------------------------------------------------------
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Imports are the reader's: curators look (why did a row not match?) but change nothing here; the
+    reader resolves rows and undoes imports through the API."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LibraryImportRowInline(admin.TabularInline):
+    """The rows a curator most often needs: those no book matched, with why and the nearest books."""
+
+    model = LibraryImportRow
+    verbose_name_plural = "unmatched rows (the first 50; all rows are under “Library import rows”)"
+    fields = ["number", "row_title", "unmatched_reason", "nearest"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        unmatched = super().get_queryset(request).filter(outcome=RowOutcome.UNMATCHED).order_by("number")
+        first = unmatched.values_list("pk", flat=True)[:50]
+        return LibraryImportRow.objects.filter(pk__in=list(first)).order_by("number")
+
+    @admin.display(description="title and author")
+    def row_title(self, row: LibraryImportRow) -> str:
+        return two_lines(row.entry.get("title", ""), row.entry.get("author", ""))
+
+    @admin.display(description="nearest books")
+    def nearest(self, row: LibraryImportRow) -> str:
+        return "; ".join(f"{c['title']} by {c['author']}" for c in row.candidates) or "—"
+
+
+@admin.register(LibraryImport)
+class LibraryImportAdmin(FastChangelistMixin, _ReadOnlyAdmin):
+    list_display = [
+        "import_file",
+        "status",
+        "progress",
+        "matched_count",
+        "unmatched_count",
+        "changes",
+        "created_on",
+    ]
+    list_display_links = ["import_file"]
+    list_filter = ["status", "source", "created_at"]
+    search_fields = ["user__email", "file_name"]
+    search_help_text = "Part of a reader's email or of a file name."
+    list_select_related = ["user"]
+    list_per_page = LIST_PER_PAGE
+    show_full_result_count = False
+    ordering = ["-created_at", "-id"]
+    inlines = [LibraryImportRowInline]
+    fields = [
+        "user",
+        "source",
+        "file_name",
+        "status",
+        "error_message",
+        "rows_total",
+        "rows_done",
+        "matched_count",
+        "unmatched_count",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "all_rows",
+        "attempts",
+        "created_at",
+        "finished_at",
+        "undone_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("columns", "created_collection_ids")
+
+    @admin.display(description="import", ordering="created_at")
+    def import_file(self, obj: LibraryImport) -> str:
+        return two_lines(
+            obj.file_name or obj.get_source_display(), f"{obj.get_source_display()} · {obj.user.email}"
+        )
+
+    @admin.display(description="rows")
+    def progress(self, obj: LibraryImport) -> str:
+        return f"{obj.rows_done:,} / {obj.rows_total:,}"
+
+    @admin.display(description="created · updated · unchanged")
+    def changes(self, obj: LibraryImport) -> str:
+        return f"{obj.created_count:,} · {obj.updated_count:,} · {obj.unchanged_count:,}"
+
+    @admin.display(description="date", ordering="created_at")
+    def created_on(self, obj: LibraryImport) -> str:
+        return short_date(obj.created_at)
+
+    @admin.display(description="rows")
+    def all_rows(self, obj: LibraryImport) -> str:
+        url = reverse("admin:reviews_libraryimportrow_changelist")
+        return format_html(
+            '<a href="{}?library_import__id__exact={}">All {} rows</a> · '
+            '<a href="{}?library_import__id__exact={}&amp;outcome__exact=unmatched">the {} unmatched</a>',
+            url,
+            obj.pk,
+            obj.rows_total,
+            url,
+            obj.pk,
+            obj.unmatched_count,
+        )
+
+
+@admin.register(LibraryImportRow)
+class LibraryImportRowAdmin(FastChangelistMixin, _ReadOnlyAdmin):
+    list_display = ["number", "row_title", "outcome", "match", "why"]
+    list_display_links = ["number"]
+    list_filter = ["outcome", "match_method"]
+    list_select_related = ["book"]
+    list_per_page = LIST_PER_PAGE
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    ordering = ["library_import", "number"]
+    fields = [
+        "library_import",
+        "number",
+        "outcome",
+        "book",
+        "match_method",
+        "match_confidence",
+        "unmatched_reason",
+        "nearest",
+        "notes",
+        "entry",
+        "cells",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).defer("undo", "cells", "book__search_vector", "book__description")
+        )
+
+    @admin.display(description="title and author")
+    def row_title(self, row: LibraryImportRow) -> str:
+        return two_lines(row.entry.get("title", ""), row.entry.get("author", ""))
+
+    @admin.display(description="matched", ordering="match_method")
+    def match(self, row: LibraryImportRow) -> str:
+        if row.book_id is None:
+            return "—"
+        return two_lines(
+            row.book.title if row.book else "", f"{row.match_method} ({row.match_confidence or 0:.2f})"
+        )
+
+    @admin.display(description="why not matched")
+    def why(self, row: LibraryImportRow) -> str:
+        return row.unmatched_reason or "—"
+
+    @admin.display(description="nearest books")
+    def nearest(self, row: LibraryImportRow) -> str:
+        return "; ".join(f"{c['title']} by {c['author']}" for c in row.candidates) or "—"

@@ -37,6 +37,7 @@ def library_import_rows(
         "book__id",
         "book__title",
         "book__author",
+        "book__isbn",
     ).order_by("number")
 
 

@@ -18,6 +18,11 @@ urlpatterns = [
         views.LibraryImportRowView.as_view(),
         name="library-import-row",
     ),
+    path(
+        "me/imports/<uuid:import_id>/unmatched.csv",
+        views.LibraryImportUnmatchedView.as_view(),
+        name="library-import-unmatched",
+    ),
     path("me/export/goodreads.csv", views.GoodreadsExportView.as_view(), name="goodreads-export"),
     *router.urls,
 ]

@@ -162,13 +162,6 @@ class LibraryImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         library_import = library_services.library_import_undo(library_import=self.get_object())
         return Response(LibraryImportSerializer(library_import).data)
 
-    @extend_schema(responses=CSV_RESPONSE, summary="The rows no book matched, with why, as CSV.")
-    @action(detail=True, methods=["get"], url_path="unmatched.csv")
-    def unmatched_csv(self, request, pk=None):
-        library_import = self.get_object()
-        text = library_selectors.library_import_unmatched_csv(library_import=library_import)
-        return _csv_response(text, f"folio-unmatched-{library_import.pk}.csv")
-
 
 class LibraryImportRowsView(generics.ListAPIView):
     """Every row of an import, in file order; ``?outcome=unmatched`` for those to resolve."""
@@ -178,7 +171,10 @@ class LibraryImportRowsView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        filters = LibraryImportRowFilterSerializer(data=self.request.query_params)
+        asked = self.request.query_params
+        filters = LibraryImportRowFilterSerializer(
+            data={name: asked[name] for name in ("outcome",) if name in asked}
+        )
         filters.is_valid(raise_exception=True)
         library_import = library_selectors.library_import_get(
             user=cast(User, self.request.user), import_id=self.kwargs["import_id"]
@@ -221,6 +217,18 @@ class LibraryImportRowView(APIView):
         library_services.library_import_row_resolve(row=row, book=book)
         row = library_selectors.library_import_row_get(library_import=library_import, number=number)
         return Response(LibraryImportRowSerializer(row).data)
+
+
+class LibraryImportUnmatchedView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=CSV_RESPONSE, summary="The rows no book matched, with why, as CSV.")
+    def get(self, request, import_id):
+        library_import = library_selectors.library_import_get(
+            user=cast(User, request.user), import_id=import_id
+        )
+        text = library_selectors.library_import_unmatched_csv(library_import=library_import)
+        return _csv_response(text, f"folio-unmatched-{library_import.pk}.csv")
 
 
 class GoodreadsExportView(APIView):
