@@ -186,8 +186,7 @@ class LibraryImportRowInline(admin.TabularInline):
 
     model = LibraryImportRow
     verbose_name_plural = "unmatched rows (the first 50; all rows are under “Library import rows”)"
-    fields = ["number", "row_title", "unmatched_reason", "nearest"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "row_title", "unmatched_reason", "nearest")
     extra = 0
     max_num = 0
     can_delete = False
@@ -227,7 +226,7 @@ class LibraryImportAdmin(FastChangelistMixin, _ReadOnlyAdmin):
     show_full_result_count = False
     ordering = ["-created_at", "-id"]
     inlines = [LibraryImportRowInline]
-    fields = [
+    fields = readonly_fields = (
         "user",
         "source",
         "file_name",
@@ -245,8 +244,7 @@ class LibraryImportAdmin(FastChangelistMixin, _ReadOnlyAdmin):
         "created_at",
         "finished_at",
         "undone_at",
-    ]
-    readonly_fields = fields
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("columns", "created_collection_ids")
@@ -294,7 +292,7 @@ class LibraryImportRowAdmin(FastChangelistMixin, _ReadOnlyAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     ordering = ["library_import", "number"]
-    fields = [
+    fields = readonly_fields = (
         "library_import",
         "number",
         "outcome",
@@ -306,8 +304,7 @@ class LibraryImportRowAdmin(FastChangelistMixin, _ReadOnlyAdmin):
         "notes",
         "entry",
         "cells",
-    ]
-    readonly_fields = fields
+    )
 
     def get_queryset(self, request):
         return (
