@@ -44,6 +44,8 @@ class CountInRowPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > 2**63 - 1:  # PostgreSQL's OFFSET is a bigint: past any list's end
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
 

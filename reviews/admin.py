@@ -180,6 +180,9 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deleting an import would leave what it applied without a way to undo it
+
 
 class LibraryImportRowInline(admin.TabularInline):
     """The rows a curator most often needs: those no book matched, with why and the nearest books."""
@@ -208,15 +211,7 @@ class LibraryImportRowInline(admin.TabularInline):
 
 @admin.register(LibraryImport)
 class LibraryImportAdmin(FastChangelistMixin, _ReadOnlyAdmin):
-    list_display = [
-        "import_file",
-        "status",
-        "progress",
-        "matched_count",
-        "unmatched_count",
-        "changes",
-        "created_on",
-    ]
+    list_display = ["import_file", "status", "progress", "matching", "changes"]
     list_display_links = ["import_file"]
     list_filter = ["status", "source", "created_at"]
     search_fields = ["user__email", "file_name"]
@@ -259,13 +254,15 @@ class LibraryImportAdmin(FastChangelistMixin, _ReadOnlyAdmin):
     def progress(self, obj: LibraryImport) -> str:
         return f"{obj.rows_done:,} / {obj.rows_total:,}"
 
-    @admin.display(description="created · updated · unchanged")
-    def changes(self, obj: LibraryImport) -> str:
-        return f"{obj.created_count:,} · {obj.updated_count:,} · {obj.unchanged_count:,}"
+    @admin.display(description="matched")
+    def matching(self, obj: LibraryImport) -> str:
+        return two_lines(f"{obj.matched_count:,}", f"{obj.unmatched_count:,} not")
 
-    @admin.display(description="date", ordering="created_at")
-    def created_on(self, obj: LibraryImport) -> str:
-        return short_date(obj.created_at)
+    @admin.display(description="changes")
+    def changes(self, obj: LibraryImport) -> str:
+        return two_lines(
+            f"{obj.created_count:,} new, {obj.updated_count:,} updated", f"{obj.unchanged_count:,} unchanged"
+        )
 
     @admin.display(description="rows")
     def all_rows(self, obj: LibraryImport) -> str:
@@ -284,8 +281,8 @@ class LibraryImportAdmin(FastChangelistMixin, _ReadOnlyAdmin):
 
 @admin.register(LibraryImportRow)
 class LibraryImportRowAdmin(FastChangelistMixin, _ReadOnlyAdmin):
-    list_display = ["number", "row_title", "outcome", "match", "why"]
-    list_display_links = ["number"]
+    list_display = ["row_title", "result"]
+    list_display_links = ["row_title"]
     list_filter = ["outcome", "match_method"]
     list_select_related = ["book"]
     list_per_page = LIST_PER_PAGE
@@ -311,21 +308,18 @@ class LibraryImportRowAdmin(FastChangelistMixin, _ReadOnlyAdmin):
             super().get_queryset(request).defer("undo", "cells", "book__search_vector", "book__description")
         )
 
-    @admin.display(description="title and author")
+    @admin.display(description="row", ordering="number")
     def row_title(self, row: LibraryImportRow) -> str:
-        return two_lines(row.entry.get("title", ""), row.entry.get("author", ""))
+        return two_lines(f"{row.number}. {row.entry.get('title', '')}", row.entry.get("author", ""))
 
-    @admin.display(description="matched", ordering="match_method")
-    def match(self, row: LibraryImportRow) -> str:
+    @admin.display(description="result", ordering="outcome")
+    def result(self, row: LibraryImportRow) -> str:
         if row.book_id is None:
-            return "—"
+            return two_lines(row.get_outcome_display(), row.unmatched_reason)
+        title = row.book.title if row.book else ""
         return two_lines(
-            row.book.title if row.book else "", f"{row.match_method} ({row.match_confidence or 0:.2f})"
+            row.get_outcome_display(), f"{title} ({row.match_method}, {row.match_confidence or 0:.2f})"
         )
-
-    @admin.display(description="why not matched")
-    def why(self, row: LibraryImportRow) -> str:
-        return row.unmatched_reason or "—"
 
     @admin.display(description="nearest books")
     def nearest(self, row: LibraryImportRow) -> str:

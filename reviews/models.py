@@ -237,4 +237,4 @@ class LibraryImportRow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"row {self.number} of {self.library_import_id}"
+        return f"row {self.number}"

@@ -17,7 +17,8 @@ from accounts import services as account_services
 from accounts.models import ApiKey, User
 from catalog.models import Book, Genre
 from collections_app.models import Collection
-from reviews.models import Review
+from reviews import library_services
+from reviews.models import LibraryImport, LibraryImportRow, Review
 from stories import services as story_services
 from stories.media import story_audio_path
 from stories.models import Repository, Story, StoryChapter, StoryIntent, StoryStatus
@@ -26,6 +27,7 @@ from tests.browser import needs_chromium, pick, save, screenshot, sign_in
 from tests.catalog.factories import BookFactory
 from tests.collections_app.factories import CollectionFactory
 from tests.reviews.factories import ReviewFactory
+from tests.reviews.library_exports import goodreads_file, goodreads_row, isbn13_of, real_books
 from tests.stories.factories import IntentFactory, RepositoryFactory, StoryFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
@@ -38,6 +40,8 @@ COVERED = {
     Book,
     Genre,
     Review,
+    LibraryImport,
+    LibraryImportRow,
     Collection,
     Story,
     Repository,
@@ -312,3 +316,39 @@ def test_a_storys_player_timeline_and_chapters_seek_the_audio(curator, settings,
     assert page.evaluate("document.getElementById('story-player').currentTime") >= 72.5
     page.locator(".field-play a").first.click()  # the chapter list's first "play"
     assert page.evaluate("document.getElementById('story-player').currentTime") < 5
+
+
+def test_library_imports_show_why_a_row_did_not_match(curator):
+    hunger_games, harry_potter = real_books()[:2]
+    BookFactory(title=hunger_games.title, author="Suzanne Collins", isbn=isbn13_of(hunger_games.isbn10))
+    BookFactory(title=harry_potter.title, author="J.K. Rowling", isbn=None)
+    rows = [
+        goodreads_row(hunger_games, My_Rating="5"),
+        goodreads_row(harry_potter, My_Rating="4", ISBN='=""', ISBN13='=""', Author="Somebody Else"),
+    ]
+    reader = UserFactory(email="importer@example.com")
+    library_import = library_services.library_import_start(
+        user=reader, file_name="gr.csv", data=goodreads_file(rows)
+    )
+    library_services.library_import_run(import_id=library_import.pk)
+
+    curator("/admin/reviews/libraryimport/add/", "import-add", status=403)
+    page = curator("/admin/reviews/libraryimport/?q=importer", "import-list")
+    assert page.locator("#result_list tbody tr").count() == 1
+    assert "1 / 1" not in page.content() and "2 / 2" in page.content()
+    assert _fits(page)
+    page = curator(f"/admin/reviews/libraryimport/{library_import.pk}/change/", "import-view")
+    assert page.locator("input[name=_save]").count() == 0
+    unmatched = page.locator(".inline-group").inner_text()
+    assert "A catalog book has this title, but by another author." in unmatched
+    assert harry_potter.title in unmatched  # the nearest book, to compare with
+    page.click("text=the 1 unmatched")
+    page.wait_for_load_state()
+    screenshot(page, "import-rows-unmatched")
+    assert page.locator("#result_list tbody tr").count() == 1
+    assert _fits(page)
+    page.locator("#result_list tbody tr a").first.click()
+    page.wait_for_load_state()
+    screenshot(page, "import-row-view")
+    assert "by another author" in page.content()
+    assert LibraryImportRow.objects.get(library_import=library_import, number=2).outcome == "unmatched"

@@ -67,6 +67,8 @@ def test_wrong_method_is_json_405(api_client):
     ("method", "url", "status"),
     [
         ("get", "/api/v1/books/?page=0", 400),
+        ("get", "/api/v1/books/?page=7554556595486681202688", 404),  # past any list, not an overflow
+        ("get", "/api/v1/books/?search=tutorial&page=7554556595486681202688", 404),
         ("get", "/api/v1/me/", 401),
         ("get", "/api/v1/books/00000000-0000-0000-0000-000000000000/", 404),
         ("delete", "/api/v1/health/", 405),
