@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -68,6 +69,7 @@ STORYGRAPH_REQUIRED = ["Title", "Authors", "ISBN/UID", "Read Status", "Star Rati
 
 DATE_FORMATS = ("%Y/%m/%d", "%Y-%m-%d", "%m/%d/%Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%Y/%m", "%Y")
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S")
+_YEAR_MONTH_DAY = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
 _POSITIONED_SHELF = re.compile(r"^(?P<name>.*?)\s*\(#(?P<position>\d{1,9})\)$")
 _SPREADSHEET_TEXT = re.compile(r'^="(.*)"$')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -111,33 +113,71 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
-def read(data: bytes, *, max_rows: int) -> LibraryFile:
-    """Decode, parse and read a whole file, or refuse it with the reason."""
+@dataclass
+class Survey:
+    source: str
+    columns: list[str]
+    rows: int
+
+
+def _data_rows(text: str) -> tuple[list[str], Iterator[list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for cells in reader:
+                if any(cell.strip() for cell in cells):
+                    yield cells
+        except csv.Error as exc:
+            raise LibraryFileRefused(
+                f"The file is not a readable CSV (line {reader.line_num}: {exc})."
+            ) from exc
+
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise LibraryFileRefused(f"The file is not a readable CSV (line 1: {exc}).") from exc
+    if not header or not any(cell.strip() for cell in header):
+        raise LibraryFileRefused("The file is empty: a CSV export starts with a header row.")
+    return [cell.strip() for cell in header], rows()
+
+
+def _text_of(data: bytes) -> str:
     text = decode(data)
     if "\x00" in text:
         raise LibraryFileRefused("This is a binary file, not a CSV export.")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if not header or not any(cell.strip() for cell in header):
-            raise LibraryFileRefused("The file is empty: a CSV export starts with a header row.")
-        columns = [cell.strip() for cell in header]
-        source = detect_source(columns)
-        rows: list[dict[str, str]] = []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) == max_rows:
-                raise LibraryFileRefused(
-                    f"The file has more than {max_rows:,} rows; split it and import each part."
-                )
-            rows.append({column: (cells[i] if i < len(cells) else "") for i, column in enumerate(columns)})
-    except csv.Error as exc:
-        raise LibraryFileRefused(f"The file is not a readable CSV (line {reader.line_num}: {exc}).") from exc
-    if not rows:
+    return text
+
+
+def survey(data: bytes, *, max_rows: int) -> Survey:
+    """Check a whole file quickly, without reading its rows: the encoding, the header, that every line
+    parses, and the number of rows. What passes here, ``read`` reads without refusing anything."""
+    columns, rows = _data_rows(_text_of(data))
+    source = detect_source(columns)
+    count = 0
+    for _cells in rows:
+        count += 1
+        if count > max_rows:
+            raise LibraryFileRefused(
+                f"The file has more than {max_rows:,} rows; split it and import each part."
+            )
+    if not count:
         raise LibraryFileRefused("The file has a header but no rows.")
-    read_row = _goodreads_entry if source == ImportSource.GOODREADS else _storygraph_entry
-    return LibraryFile(source=source, columns=columns, rows=rows, entries=[read_row(row) for row in rows])
+    return Survey(source=source, columns=columns, rows=count)
+
+
+def read(data: bytes, *, max_rows: int) -> LibraryFile:
+    """Decode, parse and read a whole file, or refuse it with the reason."""
+    found = survey(data, max_rows=max_rows)
+    columns, cells_of_rows = _data_rows(_text_of(data))
+    rows = [
+        {column: (cells[i] if i < len(cells) else "") for i, column in enumerate(columns)}
+        for cells in cells_of_rows
+    ]
+    read_row = _goodreads_entry if found.source == ImportSource.GOODREADS else _storygraph_entry
+    return LibraryFile(
+        source=found.source, columns=columns, rows=rows, entries=[read_row(row) for row in rows]
+    )
 
 
 def detect_source(columns: list[str]) -> str:
@@ -208,6 +248,12 @@ def _day(raw: str, column: str, notes: list[str]) -> str | None:
     if not raw:
         return None
     first = re.split(r"\s*[-–]\s*(?=\d{4}[/-])|,\s*(?=\d{4}[/-])", raw)[0]  # "Dates Read": ranges and lists
+    plain = _YEAR_MONTH_DAY.fullmatch(first)
+    if plain and 1000 <= int(plain[1]) <= 2999:  # what both services write, read without trying every pattern
+        try:
+            return date(int(plain[1]), int(plain[2]), int(plain[3])).isoformat()
+        except ValueError:
+            pass
     for pattern in DATETIME_FORMATS:
         try:
             return datetime.strptime(first, pattern).isoformat()

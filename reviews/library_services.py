@@ -1,7 +1,8 @@
 """Every write of a library import: starting one, running it (matching, then applying), resolving a row
 by hand, and undoing it.
 
-An import runs in two phases. *Matching* reads batches of rows and records, for each, the catalog book it
+The upload only checks the file (encoding, header, every line parses, at most the allowed rows) and keeps
+it; a worker reads it into rows. An import then runs in two phases. *Matching* reads batches of rows and records, for each, the catalog book it
 names and how that was found (or why nothing was); each batch commits, so progress is visible and a worker
 that dies loses at most one batch. *Applying* writes the reader's reviews and collections for every matched
 row in one transaction: it happens whole or not at all, and it records, row by row, what it changed, so that
@@ -32,6 +33,7 @@ from reviews.models import (
     IMPORT_RUNNING,
     ImportStatus,
     LibraryImport,
+    LibraryImportFile,
     LibraryImportRow,
     Review,
     RowOutcome,
@@ -53,38 +55,27 @@ def _enqueue(import_id) -> None:
 
 
 def library_import_start(*, user: User, file_name: str, data: bytes) -> LibraryImport:
-    """Read the file and queue its import; refused with ``LibraryFileRefused`` (400 or 413) when it cannot
-    be read, and with ``ConflictError`` while the same file is already being imported for this reader."""
+    """Check the file and queue its import (a worker reads its rows); refused with ``LibraryFileRefused``
+    (400 or 413) when it cannot be read, and with ``ConflictError`` while the same file is already being
+    imported for this reader."""
     limit = settings.LIBRARY_IMPORT_MAX_BYTES
     if len(data) > limit:
         raise library_files.LibraryFileRefused(
             f"The file is {len(data):,} bytes; the limit is {limit:,} ({limit // (1024 * 1024)} MB).",
             status=413,
         )
-    parsed = library_files.read(data, max_rows=settings.LIBRARY_IMPORT_MAX_ROWS)
+    survey = library_files.survey(data, max_rows=settings.LIBRARY_IMPORT_MAX_ROWS)
     try:
         with transaction.atomic():
             library_import = LibraryImport.objects.create(
                 user=user,
-                source=parsed.source,
+                source=survey.source,
                 file_name=(file_name or "")[:255],
                 file_sha256=hashlib.sha256(data).hexdigest(),
-                columns=parsed.columns,
-                rows_total=len(parsed.rows),
+                columns=survey.columns,
+                rows_total=survey.rows,
             )
-            LibraryImportRow.objects.bulk_create(
-                [
-                    LibraryImportRow(
-                        library_import=library_import,
-                        number=number,
-                        cells=cells,
-                        entry=entry,
-                        notes=entry.pop("notes"),
-                    )
-                    for number, (cells, entry) in enumerate(zip(parsed.rows, parsed.entries, strict=True), 1)
-                ],
-                batch_size=2000,
-            )
+            LibraryImportFile.objects.create(library_import=library_import, data=data)
             _enqueue(library_import.pk)
     except IntegrityError as exc:
         raise ConflictError("This file is already being imported; wait for that import to finish.") from exc
@@ -141,6 +132,7 @@ def library_import_run(*, import_id) -> str:
         return "not running here"
     try:
         if library_import.status == ImportStatus.MATCHING:
+            _read_rows(library_import)
             _match_remaining(library_import)
             _renew(library_import, status=ImportStatus.APPLYING)
         _apply_all(library_import)
@@ -154,6 +146,30 @@ def library_import_run(*, import_id) -> str:
         )
         raise
     return "complete"
+
+
+@transaction.atomic
+def _read_rows(library_import: LibraryImport) -> None:
+    """The uploaded file becomes the import's rows, once (the file goes in the same transaction)."""
+    upload = LibraryImportFile.objects.select_for_update().filter(library_import=library_import).first()
+    if upload is None:
+        return  # read already, by this worker or one before it
+    parsed = library_files.read(bytes(upload.data), max_rows=settings.LIBRARY_IMPORT_MAX_ROWS)
+    LibraryImportRow.objects.bulk_create(
+        [
+            LibraryImportRow(
+                library_import=library_import,
+                number=number,
+                cells=cells,
+                entry=entry,
+                notes=entry.pop("notes"),
+            )
+            for number, (cells, entry) in enumerate(zip(parsed.rows, parsed.entries, strict=True), 1)
+        ],
+        batch_size=2000,
+    )
+    upload.delete()
+    _renew(library_import)
 
 
 def _wanted(entry: dict) -> WantedBook:

@@ -184,6 +184,22 @@ class LibraryImport(models.Model):
         return f"{self.get_source_display()} import by {self.user} ({self.status})"
 
 
+class LibraryImportFile(models.Model):
+    """An uploaded file until a worker has read it into rows (then it is deleted): the upload only checks
+    the file, so a request never waits on reading 50,000 rows."""
+
+    library_import = models.OneToOneField(
+        LibraryImport, on_delete=models.CASCADE, primary_key=True, related_name="file"
+    )
+    data = models.BinaryField()
+
+    class Meta:
+        db_table = "library_import_files"
+
+    def __str__(self) -> str:
+        return f"file of {self.library_import_id}"
+
+
 class RowOutcome(models.TextChoices):
     PENDING = "pending", "Pending"
     CREATED = "created", "Created"

@@ -192,6 +192,11 @@ SPECTACULAR_SETTINGS = {
     # JSON is the API's body format; forms are still parsed for the browsable API but not documented, as
     # they cannot tell null from "null" nor carry nested values.
     "PARSER_WHITELIST": ["api.parsers.JSONParser"],
+    # Two "status" fields with different choices: each gets a name of its own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "StoryStatusEnum": "stories.models.StoryStatus.choices",
+        "LibraryImportStatusEnum": "reviews.models.ImportStatus.choices",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.close_request_bodies",

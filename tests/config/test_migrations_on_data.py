@@ -17,6 +17,7 @@ from catalog.models import BookGenre
 from collections_app import services as collections
 from favorites.services import favorite_add
 from ratelimits.services import rate_limit_hit
+from reviews import library_services
 from reviews.services import review_create
 from stories.models import StoryChapter
 from tests.accounts.factories import UserFactory
@@ -69,6 +70,15 @@ def _rows_in_every_table() -> None:
     intent = IntentFactory(user=user)
     story = StoryFactory(user=user, repository=intent.repository)
     StoryChapter.objects.create(story=story, chapter_number=1, title="One", script_segment="Text.")
+    header = "Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf\n"
+    waiting = library_services.library_import_start(  # its file is kept until a worker reads it
+        user=user, file_name="a.csv", data=f"{header}{book.title},{book.author},,,4,read\n".encode()
+    )
+    done = library_services.library_import_start(
+        user=user, file_name="b.csv", data=f"{header}{other.title},{other.author},,,5,read\n".encode()
+    )
+    library_services.library_import_run(import_id=done.pk)
+    assert waiting.pk != done.pk
 
 
 def _empty_tables() -> list[str]:
