@@ -1,76 +1,13 @@
 """The reader's repositories, intents and stories (with chapters) in the data archive
-(``GET me/export/``), and the removal of their stories' audio when the account is deleted."""
+(``GET me/export/``), as the stories API shows them, and the removal of their stories' audio when the
+account is deleted."""
 
 from collections.abc import Callable
 
-from rest_framework import serializers
-
 from accounts import personal_data
+from stories.api.serializers import IntentReadSerializer, RepositoryReadSerializer, StoryDetailSerializer
 from stories.media import story_media_remove
-from stories.models import Repository, Story, StoryChapter, StoryIntent
-
-
-class RepositoryExportSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Repository
-        fields = [
-            "id",
-            "repo_url",
-            "repo_owner",
-            "repo_name",
-            "default_branch",
-            "last_analyzed_at",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-
-class StoryIntentExportSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = StoryIntent
-        fields = [
-            "id",
-            "repository",
-            "intent_category",
-            "expertise_level",
-            "focus_areas",
-            "learning_goals",
-            "conversation_history",
-            "generated_plan",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-
-class StoryChapterExportSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = StoryChapter
-        fields = ["chapter_number", "title", "start_time_seconds", "duration_seconds", "script_segment"]
-        read_only_fields = fields
-
-
-class StoryExportSerializer(serializers.ModelSerializer):
-    chapters = StoryChapterExportSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Story
-        fields = [
-            "id",
-            "repository",
-            "intent",
-            "title",
-            "narrative_style",
-            "voice_id",
-            "status",
-            "script_text",
-            "duration_seconds",
-            "error_message",
-            "chapters",
-            "created_at",
-            "completed_at",
-        ]
-        read_only_fields = fields
+from stories.models import Repository, Story, StoryIntent
 
 
 def _remove_story_media(user) -> Callable[[], None] | None:
@@ -87,14 +24,14 @@ personal_data.register_section(
     personal_data.Section(
         "repositories",
         lambda user: Repository.objects.filter(user=user).order_by("created_at", "id"),
-        RepositoryExportSerializer,
+        RepositoryReadSerializer,
     )
 )
 personal_data.register_section(
     personal_data.Section(
         "intents",
         lambda user: StoryIntent.objects.filter(user=user).order_by("created_at", "id"),
-        StoryIntentExportSerializer,
+        IntentReadSerializer,
     )
 )
 personal_data.register_section(
@@ -103,7 +40,7 @@ personal_data.register_section(
         lambda user: (
             Story.objects.filter(user=user).prefetch_related("chapters").order_by("created_at", "id")
         ),
-        StoryExportSerializer,
+        StoryDetailSerializer,
     )
 )
 personal_data.register_cleanup("stories", _remove_story_media)
