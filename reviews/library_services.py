@@ -2,13 +2,13 @@
 by hand, and undoing it.
 
 The upload only checks the file (encoding, header, every line parses, at most the allowed rows) and keeps
-it; a worker reads it into rows. An import then runs in two phases. *Matching* reads batches of rows and records, for each, the catalog book it
-names and how that was found (or why nothing was); each batch commits, so progress is visible and a worker
-that dies loses at most one batch. *Applying* writes the reader's reviews and collections for every matched
-row in one transaction: it happens whole or not at all, and it records, row by row, what it changed, so that
-an undo restores exactly what was there. A worker holds a lease on the import while it runs; when the lease
-runs out (the worker died) the sweeper puts the import back in the queue, and it resumes where it stopped,
-a few times, before it fails with a message.
+it; a worker reads it into rows. An import then runs in two phases. *Matching* reads batches of rows and
+records, for each, the catalog book it names and how that was found (or why nothing was); each batch
+commits, so progress is visible and a worker that dies loses at most one batch. *Applying* writes the
+reader's reviews and collections for every matched row in one transaction: it happens whole or not at all,
+and it records, row by row, what it changed, so that an undo restores exactly what was there. A worker
+holds a lease on the import while it runs; when the lease runs out (the worker died) the sweeper puts the
+import back in the queue, and it resumes where it stopped, a few times, before it fails with a message.
 """
 
 import hashlib
@@ -17,6 +17,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import orjson
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
@@ -27,6 +28,7 @@ from accounts.models import User
 from catalog.matching import WantedBook, books_match
 from catalog.models import Book
 from collections_app.models import Collection, CollectionBook, Visibility
+from core.bulk import bulk_update_by_copy
 from core.errors import ConflictError
 from reviews import library_files
 from reviews.models import (
@@ -155,19 +157,24 @@ def _read_rows(library_import: LibraryImport) -> None:
     if upload is None:
         return  # read already, by this worker or one before it
     parsed = library_files.read(bytes(upload.data), max_rows=settings.LIBRARY_IMPORT_MAX_ROWS)
-    LibraryImportRow.objects.bulk_create(
-        [
-            LibraryImportRow(
-                library_import=library_import,
-                number=number,
-                cells=cells,
-                entry=entry,
-                notes=entry.pop("notes"),
+    # COPY: Django's bulk insert sends JSON through PostgreSQL arrays, whose quoting costs minutes here.
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            "COPY library_import_rows (library_import_id, number, cells, entry, notes) FROM STDIN"
+        ) as copy,
+    ):
+        for number, (cells, entry) in enumerate(zip(parsed.rows, parsed.entries, strict=True), 1):
+            notes = entry.pop("notes")
+            copy.write_row(
+                (
+                    library_import.pk,
+                    number,
+                    orjson.dumps(cells).decode(),
+                    orjson.dumps(entry).decode(),
+                    orjson.dumps(notes).decode(),
+                )
             )
-            for number, (cells, entry) in enumerate(zip(parsed.rows, parsed.entries, strict=True), 1)
-        ],
-        batch_size=2000,
-    )
     upload.delete()
     _renew(library_import)
 
@@ -199,17 +206,31 @@ def _match_remaining(library_import: LibraryImport) -> None:
             row.outcome = RowOutcome.PENDING if match.matched else RowOutcome.UNMATCHED
             row.matched_at = now
         with transaction.atomic():
-            LibraryImportRow.objects.bulk_update(
-                batch,
-                [
-                    "book_id",
-                    "match_method",
-                    "match_confidence",
-                    "unmatched_reason",
-                    "candidates",
-                    "outcome",
-                    "matched_at",
+            bulk_update_by_copy(
+                table="library_import_rows",
+                columns=[
+                    ("id", "bigint"),
+                    ("book_id", "uuid"),
+                    ("match_method", "text"),
+                    ("match_confidence", "double precision"),
+                    ("unmatched_reason", "text"),
+                    ("candidates", "jsonb"),
+                    ("outcome", "text"),
+                    ("matched_at", "timestamptz"),
                 ],
+                rows=(
+                    (
+                        row.pk,
+                        row.book_id,
+                        row.match_method,
+                        row.match_confidence,
+                        row.unmatched_reason,
+                        orjson.dumps(row.candidates).decode(),
+                        row.outcome,
+                        row.matched_at,
+                    )
+                    for row in batch
+                ),
             )
             done = LibraryImportRow.objects.filter(library_import=library_import, matched_at__isnull=False)
             _renew(library_import, rows_done=done.count())
@@ -423,7 +444,14 @@ def _apply_rows(library_import: LibraryImport, rows: list[LibraryImportRow]) -> 
             row.outcome = RowOutcome.CREATED
         else:
             row.outcome = RowOutcome.UNCHANGED
-    LibraryImportRow.objects.bulk_update(rows, ["outcome", "notes", "undo"], batch_size=2000)
+    bulk_update_by_copy(
+        table="library_import_rows",
+        columns=[("id", "bigint"), ("outcome", "text"), ("notes", "jsonb"), ("undo", "jsonb")],
+        rows=(
+            (row.pk, row.outcome, orjson.dumps(row.notes).decode(), orjson.dumps(row.undo).decode())
+            for row in rows
+        ),
+    )
 
 
 # --- the reader's corrections -----------------------------------------------------------------------------
