@@ -1,0 +1,1 @@
+"""The books a reader marks as favorites: adding one twice changes nothing."""

@@ -1,0 +1,1 @@
+"""Counting requests and sign-in failures against their limits, exactly, across every server process."""

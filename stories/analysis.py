@@ -11,10 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from dulwich.diff_tree import tree_changes
 from dulwich.errors import NotGitRepository
 from dulwich.object_store import iter_tree_contents
 from dulwich.repo import Repo
 
+from stories import project_reading
+from stories.code_reading import LINE_COMMENTS, SourceReading, language_of, read_source
 from stories.fetching import (
     EXIT_UNREACHABLE,
     OUTCOME_MESSAGES,
@@ -29,6 +32,15 @@ MAX_FILES = 20_000
 MAX_BLOB_BYTES = 2 * 1024 * 1024
 MAX_COMMITS = 50_000
 MAX_LISTED_PATHS = 2_000  # kept in the cached analysis so narrators can find what a focus area names
+MAX_PARSED_FILES = 2_500  # read with tree-sitter: each part's most telling files first
+MAX_PARSED_PER_PART = 80
+MAX_DIFFED_COMMITS = 1_000  # the most recent commits whose changes are counted per file and part
+# Bumped when the analysis gains something: a cached analysis of an older version is made again.
+ANALYSIS_VERSION = 2
+# Folders that are not parts of the program itself: told last, never the place to start.
+SUPPORTING_PARTS = re.compile(
+    r"^(tests?|spec|docs?|examples?|bench(marks?)?|scripts?|tools|\.\w+)$", re.IGNORECASE
+)
 
 LANGUAGES = {
     ".py": "Python", ".pyi": "Python", ".js": "JavaScript", ".mjs": "JavaScript", ".cjs": "JavaScript",
@@ -178,11 +190,16 @@ def analyze(repo: Repo, head: bytes) -> dict:
     files = 0
     paths: list[str] = []
     largest_by_folder: dict[str, list[tuple[int, str]]] = {}  # the five longest files of each folder
+    top_files: dict[str, bytes] = {}  # the project's own description: README, manifests
+    candidates: dict[str, list[tuple[str, bytes, int]]] = {}  # part → (path, blob id, lines), to read
+    folder_readmes: dict[str, str] = {}
+    files_per_part: Counter[str] = Counter()
     for entry in iter_tree_contents(repo.object_store, commit.tree):  # type: ignore[attr-defined]  # dulwich's stubs are narrower than its API
         if files >= MAX_FILES:
             break
         path = entry.path.decode("utf-8", "replace")
         files += 1
+        files_per_part[project_reading.part_of(path)] += 1
         if len(paths) < MAX_LISTED_PATHS:
             paths.append(path)
         first, _, rest = path.partition("/")
@@ -201,6 +218,13 @@ def analyze(repo: Repo, head: bytes) -> dict:
             readme = _readme_excerpt(data.decode("utf-8", "replace"))
         if b"\0" in data[:8000]:
             continue
+        if not rest and (name.lower().startswith("readme") or name in project_reading.MANIFESTS):
+            top_files[name] = data
+        part = project_reading.part_of(path)
+        if rest and name.lower() == "readme.md" and path.count("/") == part.count("/") + 1:
+            folder_readmes[part] = project_reading.doc_of_readme(data.decode("utf-8", "replace"))
+        if rest and (language_of(path) or Path(name).suffix.lower() in LINE_COMMENTS):
+            candidates.setdefault(part, []).append((path, entry.sha, data.count(b"\n")))
         language = SPECIAL_FILES.get(name) or LANGUAGES.get(Path(name).suffix.lower())
         lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
         if language:
@@ -218,12 +242,69 @@ def analyze(repo: Repo, head: bytes) -> dict:
 
     authors: Counter[str] = Counter()
     times: list[int] = []
+    changes: list[tuple[int, str, list[str]]] = []
     for walk_entry in repo.get_walker(include=[head], max_entries=MAX_COMMITS):  # type: ignore[list-item]  # dulwich's stubs are narrower than its API
         authored = walk_entry.commit
-        authors[authored.author.decode("utf-8", "replace").split(" <")[0]] += 1
+        author = authored.author.decode("utf-8", "replace").split(" <")[0]
+        authors[author] += 1
         times.append(authored.commit_time)
+        if len(changes) < MAX_DIFFED_COMMITS:
+            changes.append((authored.commit_time, author, changed_paths(repo, authored)))
+
+    readings = _read_candidates(repo, candidates)
+    project = project_reading.project_identity(top_files, "")
+    part_names = sorted(
+        part
+        for part in {project_reading.part_of(p) for p in candidates} | set(folder_readmes)
+        if not part.startswith(".")
+    )
+    described = project_reading.describe_parts(readings, folder_readmes)
+    edges = project_reading.import_edges(readings, part_names, project_reading.go_module(top_files))
+    ranked_entry_points = sorted(
+        entry_points, key=lambda p: (p.count("/"), ENTRY_POINT_RANK[p.rsplit("/", 1)[-1]], p)
+    )[:10]
+    tree_id = commit.tree  # type: ignore[attr-defined]  # dulwich's stubs are narrower than its API
+    entry_parts = _parts_entry_points_import(repo, tree_id, ranked_entry_points[:5], part_names, top_files)
+    if not entry_parts:  # nothing names the way in: start from the parts no other part uses
+        used = {
+            target
+            for source, targets in edges.items()
+            if not SUPPORTING_PARTS.match(project_reading.part_word(source))
+            for target in targets
+        }
+        entry_parts = sorted(
+            (
+                p
+                for p in part_names
+                if p not in used and not SUPPORTING_PARTS.match(project_reading.part_word(p))
+            ),
+            key=lambda p: (-len(edges.get(p, ())), p),
+        )[:2]
+    program = [p for p in part_names if not SUPPORTING_PARTS.match(project_reading.part_word(p))]
+    supporting = [p for p in part_names if SUPPORTING_PARTS.match(project_reading.part_word(p))]
+    order = project_reading.dependency_order(program, edges, entry_parts) + supporting
+    history = project_reading.history_summary(changes, part_names)
+    parts = [
+        {
+            "name": part,
+            "files": files_per_part.get(part, 0),
+            "supporting": part in supporting,
+            **described.get(part, {"doc": "", "doc_path": "", "definitions": []}),
+            "depends_on": sorted(edges.get(part, ())),
+            "used_by": sorted(source for source, targets in edges.items() if part in targets),
+            "history": _part_history(history["parts"].get(part)),
+        }
+        for part in order
+    ]
     return {
+        "version": ANALYSIS_VERSION,
         "head": head.decode(),
+        "project": project,
+        "parts": parts,
+        "entry_parts": entry_parts,
+        "most_changed": history["most_changed"],
+        "commits_read": history["commits_read"],
+        "parsed_files": len(readings),
         "file_count": files,
         "languages": sorted(
             ({"language": lang, **stats} for lang, stats in languages.items()),
@@ -240,3 +321,66 @@ def analyze(repo: Repo, head: bytes) -> dict:
         "last_commit_at": _iso(max(times)) if times else None,
         "top_contributors": [{"name": name, "commits": count} for name, count in authors.most_common(5)],
     }
+
+
+def _part_history(found: dict | None) -> dict:
+    if not found:
+        return {"commits": 0, "last_changed": None, "authors": []}
+    return {**found, "last_changed": _iso(found["last_changed"])}
+
+
+def changed_paths(repo: Repo, commit) -> list[str]:
+    """The paths a commit changed against its first parent (every path of a root commit)."""
+    parent_tree = repo[commit.parents[0]].tree if commit.parents else None  # type: ignore[attr-defined]
+    paths = []
+    for change in tree_changes(repo.object_store, parent_tree, commit.tree):
+        side = change.new if change.new is not None and change.new.path else change.old
+        path = side.path if side is not None else None
+        if path:
+            paths.append(path.decode("utf-8", "replace"))
+    return paths
+
+
+def _blob_id(repo: Repo, tree_id: bytes, path: str) -> bytes:
+    from dulwich.object_store import tree_lookup_path
+
+    _mode, sha = tree_lookup_path(repo.__getitem__, tree_id, path.encode())  # type: ignore[arg-type]
+    return sha
+
+
+def _read_candidates(
+    repo: Repo, candidates: dict[str, list[tuple[str, bytes, int]]]
+) -> dict[str, SourceReading]:
+    """Each part's most telling files (its package and README-like files, then its largest, then the
+    shallowest), at most ``MAX_PARSED_PER_PART`` per part and ``MAX_PARSED_FILES`` in all."""
+    chosen: list[tuple[str, bytes]] = []
+    per_part = max(8, min(MAX_PARSED_PER_PART, MAX_PARSED_FILES // max(1, len(candidates))))
+    for part, files in candidates.items():
+        by_doc = sorted(files, key=lambda f: project_reading._doc_rank(f[0], part))[:8]
+        by_size = sorted(files, key=lambda f: (-f[2], f[0]))
+        picked: dict[str, bytes] = {path: sha for path, sha, _lines in by_doc}
+        for path, sha, _lines in by_size:
+            if len(picked) >= per_part:
+                break
+            picked.setdefault(path, sha)
+        chosen += list(picked.items())
+    readings: dict[str, SourceReading] = {}
+    for path, sha in chosen[:MAX_PARSED_FILES]:
+        reading = read_source(path, repo[sha].data)  # type: ignore[attr-defined]
+        if reading is not None:
+            readings[path] = reading
+    return readings
+
+
+def _parts_entry_points_import(
+    repo: Repo, tree_id: bytes, entry_points: list[str], parts: list[str], top_files: dict[str, bytes]
+) -> list[str]:
+    """The parts the program's entry points (``manage.py``, ``main.go`` …) import: where its story starts."""
+    readings = {}
+    for path in entry_points:
+        if language_of(path):
+            reading = read_source(path, repo[_blob_id(repo, tree_id, path)].data)  # type: ignore[attr-defined]
+            if reading is not None:
+                readings[path] = reading
+    edges = project_reading.import_edges(readings, [*parts, *readings], project_reading.go_module(top_files))
+    return sorted({part for path in readings for part in edges.get(path, ()) if part in parts})
