@@ -330,8 +330,12 @@ def _part_history(found: dict | None) -> dict:
 
 
 def changed_paths(repo: Repo, commit) -> list[str]:
-    """The paths a commit changed against its first parent (every path of a root commit)."""
-    parent_tree = repo[commit.parents[0]].tree if commit.parents else None  # type: ignore[attr-defined]
+    """The paths a commit changed against its first parent (every path of a root commit, and of the
+    oldest commit of a shallow clone, whose parent is not there)."""
+    try:
+        parent_tree = repo[commit.parents[0]].tree if commit.parents else None  # type: ignore[attr-defined]
+    except KeyError:
+        parent_tree = None
     paths = []
     for change in tree_changes(repo.object_store, parent_tree, commit.tree):
         side = change.new if change.new is not None and change.new.path else change.old
@@ -384,3 +388,167 @@ def _parts_entry_points_import(
                 readings[path] = reading
     edges = project_reading.import_edges(readings, [*parts, *readings], project_reading.go_module(top_files))
     return sorted({part for path in readings for part in edges.get(path, ()) if part in parts})
+
+
+# --- what changed between two commits ---------------------------------------------------------------------
+
+MAX_COMPARED_FILES = 400  # changed files whose definitions are compared (the rest are counted)
+
+
+def resolve_ancestor(repo: Repo, head: bytes, wanted: str) -> bytes:
+    """The commit ``wanted`` names (a full id or a prefix of seven or more hex digits), which must be an
+    ancestor of ``head``; a clear ``RepositoryError`` otherwise."""
+    wanted = wanted.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{7,40}", wanted):
+        raise RepositoryError(f"“{wanted[:60]}” is not a commit id (7 to 40 hexadecimal digits).")
+    for entry in repo.get_walker(include=[head], max_entries=MAX_COMMITS):  # type: ignore[list-item]
+        if entry.commit.id.decode().startswith(wanted):
+            return entry.commit.id
+    raise RepositoryError(
+        f"The commit {wanted[:12]} is not an ancestor of the branch's head {head.decode()[:12]} (or not in "
+        "this repository), so there is no “since” to tell."
+    )
+
+
+def _definitions_at(repo: Repo, sha: bytes | None, path: str) -> dict[str, dict]:
+    if sha is None:
+        return {}
+    data = repo[sha].data  # type: ignore[attr-defined]
+    reading = read_source(path, data) if len(data) <= MAX_BLOB_BYTES else None
+    if reading is None:
+        return {}
+    lines = data.decode("utf-8", "replace").splitlines()
+    return {
+        d.name: {
+            "name": d.name,
+            "kind": d.kind,
+            "path": path,
+            "start_line": d.start_line,
+            "end_line": d.end_line,
+            "text": "\n".join(lines[d.start_line - 1 : d.end_line]),
+        }
+        for d in reading.definitions
+    }
+
+
+def compare(repo: Repo, since: bytes, head: bytes, earlier_chapters: list[dict] | None = None) -> dict:
+    """What changed from ``since`` to ``head``: the commits (messages and authors), the files, and per part
+    the definitions added, changed and removed; with ``earlier_chapters`` (their numbers, titles and
+    anchors), which of them now point at code that moved or changed."""
+    from dulwich.diff_tree import RenameDetector
+
+    commits = []
+    authors: Counter[str] = Counter()
+    for entry in repo.get_walker(include=[head], exclude=[since], max_entries=MAX_COMMITS):  # type: ignore[list-item]
+        commit = entry.commit
+        author = commit.author.decode("utf-8", "replace").split(" <")[0]
+        authors[author] += 1
+        message = commit.message.decode("utf-8", "replace").strip().splitlines()
+        commits.append(
+            {"sha": commit.id.decode(), "message": message[0] if message else "", "author": author}
+        )
+    old_tree = repo[since].tree  # type: ignore[attr-defined]
+    new_tree = repo[head].tree  # type: ignore[attr-defined]
+    files: dict[str, str] = {}
+    renamed: dict[str, str] = {}
+    compared = 0
+    by_part: dict[str, dict] = {}
+    old_parts = {
+        project_reading.part_of(e.path.decode("utf-8", "replace"))
+        for e in iter_tree_contents(repo.object_store, old_tree)
+    }  # type: ignore[attr-defined]
+    new_parts = {
+        project_reading.part_of(e.path.decode("utf-8", "replace"))
+        for e in iter_tree_contents(repo.object_store, new_tree)
+    }  # type: ignore[attr-defined]
+    detector = RenameDetector(repo.object_store)
+    for change in tree_changes(repo.object_store, old_tree, new_tree, rename_detector=detector):
+        old_path = change.old.path.decode("utf-8", "replace") if change.old and change.old.path else None
+        new_path = change.new.path.decode("utf-8", "replace") if change.new and change.new.path else None
+        kind = {"add": "added", "delete": "removed", "modify": "modified"}.get(change.type, "renamed")
+        path = new_path or old_path or ""
+        files[path] = kind
+        if kind == "renamed" and old_path:
+            renamed[old_path] = path
+            files[old_path] = "renamed"
+        part = project_reading.part_of(path)
+        record = by_part.setdefault(
+            part,
+            {
+                "name": part,
+                "status": "added"
+                if part not in old_parts
+                else "removed"
+                if part not in new_parts
+                else "changed",
+                "files": {"added": [], "modified": [], "removed": []},
+                "added": [],
+                "changed": [],
+                "removed": [],
+            },
+        )
+        record["files"][
+            "removed" if kind == "removed" else "added" if kind == "added" else "modified"
+        ].append(path)
+        if compared >= MAX_COMPARED_FILES or not language_of(path):
+            continue
+        compared += 1
+        before = _definitions_at(
+            repo, change.old.sha if change.old and change.old.sha else None, old_path or path
+        )
+        after = _definitions_at(repo, change.new.sha if change.new and change.new.sha else None, path)
+        for name, definition in after.items():
+            if name not in before:
+                record["added"].append({k: v for k, v in definition.items() if k != "text"})
+            elif before[name]["text"] != definition["text"]:
+                record["changed"].append({k: v for k, v in definition.items() if k != "text"})
+        record["removed"] += [
+            {"name": name, "kind": d["kind"]} for name, d in before.items() if name not in after
+        ]
+    moved = None
+    if earlier_chapters is not None:
+        moved = []
+        for chapter in earlier_chapters:
+            for anchor in chapter.get("anchors", []):
+                path = anchor.get("path", "")
+                if files.get(path) in ("removed", "renamed"):
+                    break
+                if files.get(path) == "modified":
+                    if "name" not in anchor:
+                        break
+                    record_of_part = by_part.get(project_reading.part_of(path), {})
+                    touched = {
+                        d["name"] for key in ("changed", "removed") for d in record_of_part.get(key, [])
+                    }
+                    if anchor["name"] in touched or _moved_lines(repo, head, anchor):
+                        break
+            else:
+                continue
+            moved.append({"chapter_number": chapter["chapter_number"], "title": chapter["title"]})
+    since_commit = repo[since]
+    return {
+        "since": since.decode(),
+        "since_date": _iso(since_commit.commit_time),  # type: ignore[attr-defined]
+        "commits": commits,
+        "authors": [name for name, _count in authors.most_common()],
+        "files": files,
+        "renamed": renamed,
+        "parts": sorted(
+            by_part.values(),
+            key=lambda p: (
+                -len(p["files"]["added"]) - len(p["files"]["modified"]) - len(p["files"]["removed"]),
+                p["name"],
+            ),
+        ),
+        "moved_chapters": moved,
+    }
+
+
+def _moved_lines(repo: Repo, head: bytes, anchor: dict) -> bool:
+    """A named definition now starts on another line (the code above it grew or shrank)."""
+    try:
+        sha = _blob_id(repo, repo[head].tree, anchor["path"])  # type: ignore[attr-defined]
+    except KeyError:
+        return True
+    now = _definitions_at(repo, sha, anchor["path"]).get(anchor["name"])
+    return now is None or now["start_line"] != anchor.get("start_line")

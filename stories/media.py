@@ -21,6 +21,11 @@ def chapter_audio_path(story_id: uuid.UUID | str, chapter_number: int) -> Path:
     return story_media_folder(story_id) / f"chapter-{int(chapter_number)}.wav"
 
 
+def sentence_audio_path(story_id: uuid.UUID | str, chapter_number: int, sentence: int) -> Path:
+    """One spoken sentence, while its chapter is being put together."""
+    return story_media_folder(story_id) / f"chapter-{int(chapter_number)}-sentence-{int(sentence)}.wav"
+
+
 def story_media_remove(*, story_id: uuid.UUID | str) -> None:
     shutil.rmtree(story_media_folder(story_id), ignore_errors=True)
 

@@ -116,6 +116,29 @@ class Story(models.Model):
         StoryIntent, on_delete=models.SET_NULL, null=True, blank=True, related_name="story"
     )
     title = models.CharField(max_length=300)
+    title_given = models.BooleanField(
+        default=False, db_default=False, help_text="False: the story is named after the project it finds."
+    )
+    commit_sha = models.CharField(
+        max_length=40, blank=True, default="", db_default="", help_text="The commit the story describes."
+    )
+    since_story = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="An earlier story of the same repository: this one tells what changed since.",
+    )
+    since_commit_sha = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The earlier commit this story tells the changes since (as given, or the earlier story's).",
+    )
+    transcript_vtt = models.TextField(blank=True, default="", db_default="", editable=False)
+    chapters_vtt = models.TextField(blank=True, default="", db_default="", editable=False)
     narrative_style = models.CharField(
         max_length=20,
         choices=NarrativeStyle.choices,
@@ -183,6 +206,12 @@ class StoryChapter(models.Model):
     duration_seconds = models.FloatField(default=0)
     script_segment = models.TextField()
     audio_url = models.CharField(max_length=1000, blank=True, default="", db_default="")
+    anchors = models.JSONField(
+        default=list,
+        db_default=models.Value([], models.JSONField()),
+        blank=True,
+        help_text="What the chapter talks about, at the story's commit: [{path, start_line, end_line, name}].",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
 
     class Meta:

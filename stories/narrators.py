@@ -11,6 +11,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from stories import speech
+
 
 @dataclass(frozen=True)
 class StoryBrief:
@@ -26,6 +28,9 @@ class StoryBrief:
 class ChapterDraft:
     title: str
     text: str
+    # What the chapter talks about, at the story's commit: {"path", and where a definition is named
+    # "name", "start_line", "end_line"}. A narrator may leave it empty.
+    anchors: list[dict] = field(default_factory=list)
 
 
 class Narrator(Protocol):
@@ -38,136 +43,347 @@ def get_narrator() -> Narrator:
 
 
 OPENINGS = {
-    "fiction": "Once upon a commit, in a repository called {name}, a story began.",
-    "documentary": "This is the story of {name}, told through its code and its history.",
-    "tutorial": "In this walkthrough you will learn how {name} is put together, step by step.",
+    "fiction": "Once upon a commit, there was a project called {name}.",
+    "documentary": "This is the story of {name}.",
+    "tutorial": "In this walkthrough you will learn how {name} is put together, part by part.",
     "podcast": "Welcome back to the show. Today we are talking about {name}.",
-    "technical": "Technical overview of {name}.",
+    "technical": "A technical tour of {name}.",
 }
 CATEGORY_AIMS = {
     "onboarding": "The aim is to get you productive in this codebase quickly.",
-    "architecture": "The aim is to understand how the pieces fit together and why.",
+    "architecture": "The aim is to understand how the parts fit together, and which depends on which.",
     "feature": "The aim is to find where a new feature would belong and what it would touch.",
     "debugging": "The aim is to know where to look when something goes wrong.",
-}
-CLOSINGS = {
-    "onboarding": "A good next step is to run the project locally, starting from {start}.",
-    "architecture": "A good next step is to trace one request or command from {start} through the layers.",
-    "feature": "A good next step is to sketch your change next to the code around {start}.",
-    "debugging": "A good next step is to reproduce a failure and follow it from {start}.",
 }
 DEPTH = {
     "beginner": "We will take it slowly and explain each part in plain words.",
     "intermediate": "We will keep a steady pace and focus on what matters.",
     "expert": "We will move fast and stay close to the structure.",
 }
+PARTS_TOLD = {"beginner": 6, "intermediate": 9, "expert": 14}
+DEFINITIONS_TOLD = {"beginner": 2, "intermediate": 3, "expert": 5}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]  # fmt: skip
 
 
-def _join(items: list[str]) -> str:
-    if not items:
+def _month(iso: str | None) -> str:
+    if not iso:
         return ""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return f"{MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+def _part_anchor(part: dict) -> list[dict]:
+    return [{"path": part["doc_path"]}] if part.get("doc_path") else []
+
+
+def _definition_anchor(definition: dict) -> dict:
+    return {
+        "path": definition["path"],
+        "name": definition["name"],
+        "start_line": definition["start_line"],
+        "end_line": definition["end_line"],
+    }
+
+
+def _definition_sentence(definition: dict) -> str:
+    kind = {"class": "the class", "function": "the function", "type": "the type"}.get(definition["kind"], "")
+    name = f"{kind} {speech.words(definition['name'])}".strip()
+    doc = speech.clean(definition.get("doc", ""))
+    if doc:
+        return speech.sentence(f"{name}: {doc[0].lower() + doc[1:] if doc[:2] != doc[:2].upper() else doc}")
+    return speech.sentence(f"{name}, in the {speech.words(definition['path'].rsplit('/', 1)[-1])} file")
 
 
 class TemplateNarrator:
-    """Deterministic chapters: introduction, structure, one per focus area, history, wrap-up."""
+    """Deterministic chapters from the analysis alone: what the project is, its parts from the way in
+    (each in its own words, with what it builds on), a chapter per focus area, where to start for the
+    intent, how it grew, and a wrap-up; or, for a story of what changed, the changes. Identifiers are read
+    as words; no path longer than two segments, URL or code is ever read out."""
 
     def write(self, analysis: dict, brief: StoryBrief) -> list[ChapterDraft]:
-        chapters = [self._introduction(analysis, brief), self._structure(analysis, brief)]
+        if analysis.get("changes"):
+            return self._changes(analysis, brief)
+        chapters = [self._introduction(analysis, brief), self._parts(analysis, brief)]
         focus_areas = [area for area in brief.focus_areas if area.strip()][:5]
-        chapters += [self._focus(analysis, brief, area) for area in focus_areas] or [
-            self._start_here(analysis)
+        chapters += [self._focus(analysis, brief, area) for area in focus_areas]
+        chapters += [
+            self._start_here(analysis, brief),
+            self._history(analysis, brief),
+            self._wrap_up(analysis, brief),
         ]
-        chapters += [self._history(analysis, brief), self._wrap_up(analysis, brief)]
         return chapters
 
+    def _name(self, analysis: dict, brief: StoryBrief) -> str:
+        return (analysis.get("project") or {}).get("name") or brief.repository_name
+
     def _introduction(self, analysis: dict, brief: StoryBrief) -> ChapterDraft:
-        parts = [
-            OPENINGS.get(brief.narrative_style, OPENINGS["documentary"]).format(name=brief.repository_name)
-        ]
-        if analysis.get("readme_excerpt"):
-            parts.append(f"Its own description says: {analysis['readme_excerpt']}")
+        name = self._name(analysis, brief)
+        project = analysis.get("project") or {}
+        parts = [OPENINGS.get(brief.narrative_style, OPENINGS["documentary"]).format(name=name)]
+        summary = speech.clean(project.get("summary", ""))
+        if summary:
+            parts.append(f"In its own words: {summary}")
+        else:
+            parts.append(
+                "It does not describe itself in a README or a manifest, so what follows comes from its code alone."
+            )
+        languages = analysis.get("languages", [])
+        if languages:
+            main = [lang["language"] for lang in languages[:2]]
+            parts.append(
+                f"It is written mostly in {speech.join(main)}, in {speech.count(analysis.get('file_count', 0), 'file')}."
+            )
         parts.append(CATEGORY_AIMS.get(brief.intent_category, ""))
         parts.append(DEPTH.get(brief.expertise_level, ""))
         if brief.learning_goals:
-            parts.append(f"You told us what you want to learn: {brief.learning_goals.strip()}")
-        return ChapterDraft("Introduction", " ".join(p for p in parts if p))
+            parts.append(
+                f"You told us what you want to learn: {speech.sentence(speech.clean(brief.learning_goals))}"
+            )
+        anchors = [{"path": project["summary_from"]}] if project.get("summary_from") else []
+        return ChapterDraft("Introduction", " ".join(p for p in parts if p), anchors)
 
-    def _structure(self, analysis: dict, brief: StoryBrief) -> ChapterDraft:
-        languages = analysis.get("languages", [])
-        parts = [f"The repository holds {_count(analysis.get('file_count', 0), 'file')}."]
-        if languages:
-            described = [
-                f"{lang['language']} with {_count(lang['lines'], 'line')} in {_count(lang['files'], 'file')}"
-                for lang in languages[:4]
-            ]
-            parts.append(f"Most of it is written in {_join(described)}.")
-        shown = [
-            item for item in analysis.get("top_level", []) if not item["name"].startswith(".")
-        ]  # no dotfiles
-        directories = [item["name"] for item in shown if item["kind"] == "directory"]
-        files = [item["name"] for item in shown if item["kind"] == "file"]
-        if directories:
-            parts.append(f"At the top level there are the folders {_join(directories[:8])}.")
-        if files and brief.expertise_level != "expert":
-            parts.append(f"Next to them sit the files {_join(files[:8])}.")
-        return ChapterDraft("How it is organised", " ".join(parts))
+    def _parts(self, analysis: dict, brief: StoryBrief) -> ChapterDraft:
+        program = [part for part in analysis.get("parts", []) if not part.get("supporting")]
+        told = program[: PARTS_TOLD.get(brief.expertise_level, 9)]
+        if not told:
+            return ChapterDraft(
+                "The parts",
+                f"The project keeps its {speech.count(analysis.get('file_count', 0), 'file')} in a single place, "
+                "with no folders to tell apart.",
+            )
+        entry = analysis.get("entry_parts") or []
+        parts = []
+        if entry:
+            parts.append(
+                f"The way in is {speech.join([speech.words(p) for p in entry])}, so we start there and follow "
+                "what each part builds on."
+            )
+        anchors: list[dict] = []
+        for part in told:
+            name = speech.words(part["name"])
+            doc = speech.clean(part.get("doc", ""))
+            line = (
+                f"{name.capitalize()}: {doc}"
+                if doc
+                else f"{name.capitalize()} holds {speech.count(part['files'], 'file')}, with no description of its own."
+            )
+            parts.append(speech.sentence(line))
+            depends = [speech.words(p) for p in part.get("depends_on", []) if p != part["name"]]
+            if depends and brief.expertise_level != "beginner" or depends and len(depends) <= 2:
+                parts.append(f"It builds on {speech.join(depends[:4])}.")
+            anchors += _part_anchor(part)
+        rest = program[len(told) :]
+        if rest:
+            more = "There is one more part" if len(rest) == 1 else f"There are {len(rest)} more parts"
+            parts.append(f"{more}: {speech.join([speech.words(p['name']) for p in rest[:6]])}.")
+        supporting = [part["name"] for part in analysis.get("parts", []) if part.get("supporting")]
+        if supporting:
+            parts.append(f"Beside the program sit {speech.join([speech.words(p) for p in supporting])}.")
+        return ChapterDraft("The parts, from the way in", " ".join(parts), anchors)
+
+    def _matching_parts(self, analysis: dict, area: str) -> list[dict]:
+        needle = area.strip().lower()
+        spoken = speech.words(needle)
+        return [
+            part
+            for part in analysis.get("parts", [])
+            if needle in part["name"].lower() or spoken in speech.words(part["name"])
+        ]
 
     def _focus(self, analysis: dict, brief: StoryBrief, area: str) -> ChapterDraft:
-        needle = area.lower()
-        folders = [item for item in analysis.get("top_level", []) if needle in item["name"].lower()][:3]
-        folder_names = {item["name"] for item in folders}
-        elsewhere = [
-            path
-            for path in analysis.get("paths", [])
-            if needle in path.rsplit("/", 1)[-1].lower() and path.split("/", 1)[0] not in folder_names
-        ][:4]
-        parts = []
-        for item in folders:
-            if item["kind"] == "file":
-                parts.append(f"The file {item['name']} sits at the top level.")
-            elif item["sample"]:
-                parts.append(
-                    f"The {item['name']} folder holds {_count(item['files'], 'file')}; "
-                    f"the longest are {_join(item['sample'][:4])}."
-                )
-            else:
-                parts.append(f"The {item['name']} folder holds {_count(item['files'], 'file')}.")
-        if elsewhere:
-            verb = "carries" if len(elsewhere) == 1 else "carry"
-            parts.append(f"{'Elsewhere, ' if parts else ''}{_join(elsewhere)} {verb} the name {area}.")
-        if not parts:
+        told = DEFINITIONS_TOLD.get(brief.expertise_level, 3)
+        spoken_area = speech.words(area)
+        matches = self._matching_parts(analysis, area)[:2]
+        parts: list[str] = []
+        anchors: list[dict] = []
+        for part in matches:
+            name = speech.words(part["name"])
+            doc = speech.clean(part.get("doc", ""))
             parts.append(
-                f"Nothing is named after {area}, so it is woven through the code. "
-                f"Search for it starting from {_join(analysis.get('entry_points', [])[:3]) or 'the main folders'}."
+                speech.sentence(
+                    f"{name.capitalize()}: {doc}"
+                    if doc
+                    else f"{name.capitalize()} has no description of its own"
+                )
             )
-        return ChapterDraft(f"Focus: {area}", " ".join(parts))
+            anchors += _part_anchor(part)
+            definitions = part.get("definitions", [])[:told]
+            if definitions:
+                parts.append("Its main pieces are these.")
+                parts += [_definition_sentence(d) for d in definitions]
+                anchors += [_definition_anchor(d) for d in definitions]
+            if part.get("used_by"):
+                parts.append(f"It is used by {speech.join([speech.words(p) for p in part['used_by'][:4]])}.")
+        if not matches:
+            needle = area.strip().lower().replace(" ", "_")
+            definitions = [
+                d
+                for part in analysis.get("parts", [])
+                for d in part.get("definitions", [])
+                if needle in d["name"].lower() or spoken_area in speech.words(d["name"])
+            ][:told]
+            if definitions:
+                parts.append(f"No part is named after {spoken_area}, but these pieces are.")
+                parts += [_definition_sentence(d) for d in definitions]
+                anchors += [_definition_anchor(d) for d in definitions]
+            else:
+                entry = analysis.get("entry_parts") or []
+                parts.append(
+                    f"Nothing is named after {spoken_area}, so it is woven through the code; "
+                    f"follow it from {speech.join([speech.words(p) for p in entry]) or 'the largest part'}."
+                )
+        return ChapterDraft(f"Focus: {spoken_area}", " ".join(parts), anchors)
 
-    def _start_here(self, analysis: dict) -> ChapterDraft:
-        entry_points = analysis.get("entry_points", [])
-        if entry_points:
-            return ChapterDraft("Where to start", f"The likely entry points are {_join(entry_points[:5])}.")
-        return ChapterDraft(
-            "Where to start", "There is no obvious entry point, so start with the largest folder."
-        )
+    def _start_here(self, analysis: dict, brief: StoryBrief) -> ChapterDraft:
+        parts_by_name = {part["name"]: part for part in analysis.get("parts", [])}
+        program = [part for part in analysis.get("parts", []) if not part.get("supporting")]
+        category = brief.intent_category
+        if category == "architecture":
+            chosen = sorted(program, key=lambda p: (-len(p.get("used_by", [])), p["name"]))[:2]
+            reason = "everything else rests on it" if len(chosen) == 1 else "everything else rests on them"
+        elif category == "debugging":
+            changed = [item["path"] for item in analysis.get("most_changed", [])]
+            names: list[str] = []
+            for path in changed:
+                part = path.split("/", 1)[0]
+                if part in parts_by_name and not parts_by_name[part].get("supporting") and part not in names:
+                    names.append(part)
+            chosen = [parts_by_name[name] for name in names[:2]]
+            reason = "that is where the code changes most, and so where bugs are most likely to live"
+        elif category == "feature":
+            chosen = sorted(program, key=lambda p: (-p.get("history", {}).get("commits", 0), p["name"]))[:2]
+            reason = "new features have been landing there most often"
+        else:
+            chosen = [
+                parts_by_name[name] for name in analysis.get("entry_parts", []) if name in parts_by_name
+            ][:2]
+            reason = "that is where the program begins"
+        chosen = chosen or program[:1]
+        if not chosen:
+            return ChapterDraft(
+                "Where to start", "There is no obvious place to start, so start with the largest file."
+            )
+        spoken = speech.join([speech.words(part["name"]) for part in chosen])
+        text = [f"For {category}, start with {spoken}, because {reason}."]
+        anchors: list[dict] = []
+        for part in chosen:
+            definitions = part.get("definitions", [])[:2]
+            if definitions:
+                text.append(
+                    f"In {speech.words(part['name'])}, read {speech.join([speech.words(d['name']) for d in definitions])} first."
+                )
+                anchors += [_definition_anchor(d) for d in definitions]
+            anchors += _part_anchor(part)
+        return ChapterDraft("Where to start", " ".join(text), anchors)
 
     def _history(self, analysis: dict, brief: StoryBrief) -> ChapterDraft:
-        count = analysis.get("commit_count", 0)
-        parts = [f"The history holds {_count(count, 'commit')}"]
-        if analysis.get("first_commit_at"):
-            parts[0] += f", from {analysis['first_commit_at'][:10]} to {analysis['last_commit_at'][:10]}."
-        else:
-            parts[0] += "."
-        contributors = [f"{c['name']} ({c['commits']})" for c in analysis.get("top_contributors", [])]
+        commits = analysis.get("commit_count", 0)
+        if not commits:
+            return ChapterDraft("How it grew", "The repository has no history to tell.")
+        text = [f"The history holds {speech.count(commits, 'commit')}"]
+        first, last = _month(analysis.get("first_commit_at")), _month(analysis.get("last_commit_at"))
+        text[0] += f", from {first} to {last}." if first != last else f", all in {first}."
+        program = [part for part in analysis.get("parts", []) if not part.get("supporting")]
+        busiest = sorted(program, key=lambda p: (-p.get("history", {}).get("commits", 0), p["name"]))[:3]
+        busiest = [p for p in busiest if p.get("history", {}).get("commits")]
+        if busiest:
+            told = [
+                f"{speech.words(p['name'])}, changed in {speech.count(p['history']['commits'], 'commit')}"
+                for p in busiest
+            ]
+            text.append(f"The busiest parts are {speech.join(told)}.")
+            latest = max(busiest, key=lambda p: p["history"].get("last_changed") or "")
+            text.append(
+                f"The latest work touched {speech.words(latest['name'])}, in {_month(latest['history']['last_changed'])}."
+            )
+        most_changed = [item for item in analysis.get("most_changed", []) if "/" in item["path"]][:3]
+        anchors = [{"path": item["path"]} for item in most_changed]
+        if most_changed:
+            files = [
+                f"the {speech.words(item['path'].rsplit('/', 1)[-1])} file in {speech.words(item['path'].split('/', 1)[0])}"
+                for item in most_changed
+            ]
+            text.append(f"The files that changed most are {speech.join(files)}.")
+        contributors = [c["name"] for c in analysis.get("top_contributors", [])][:4]
         if contributors:
-            parts.append(f"The most active contributors are {_join(contributors)}.")
-        return ChapterDraft("How it grew", " ".join(parts))
+            text.append(f"The people who wrote most of it are {speech.join(contributors)}.")
+        return ChapterDraft("How it grew", " ".join(text), anchors)
 
     def _wrap_up(self, analysis: dict, brief: StoryBrief) -> ChapterDraft:
-        start = (analysis.get("entry_points") or ["the README"])[0]
-        closing = CLOSINGS.get(brief.intent_category, CLOSINGS["onboarding"]).format(start=start)
-        return ChapterDraft("Wrap-up", f"That was {brief.repository_name} in brief. {closing}")
+        name = self._name(analysis, brief)
+        entry = [speech.words(p) for p in analysis.get("entry_parts", [])]
+        where = speech.join(entry) if entry else "the largest part"
+        return ChapterDraft(
+            "Wrap-up",
+            f"That was {name} in brief. A good next step is to open {where}, and read it with this story in mind.",
+        )
+
+    # --- a story of what changed --------------------------------------------------------------------------
+
+    def _changes(self, analysis: dict, brief: StoryBrief) -> list[ChapterDraft]:
+        changes = analysis["changes"]
+        name = self._name(analysis, brief)
+        commits = changes.get("commits", [])
+        authors = changes.get("authors", [])
+        since = changes.get("since_date", "")
+        intro = [
+            f"This is what changed in {name} since {_month(since) or 'the earlier story'}: "
+            f"{speech.count(len(commits), 'commit')}"
+            + (f" by {speech.join(authors[:4])}." if authors else ".")
+        ]
+        if not changes.get("files"):
+            intro.append("No file changed.")
+        chapters = [ChapterDraft("What changed", " ".join(intro))]
+        for part in changes.get("parts", []):
+            text: list[str] = []
+            anchors: list[dict] = []
+            label = speech.words(part["name"])
+            if part.get("status") == "added":
+                text.append(f"{label.capitalize()} is new.")
+            elif part.get("status") == "removed":
+                text.append(f"{label.capitalize()} was removed.")
+            for verb, key in (("added", "added"), ("changed", "changed"), ("removed", "removed")):
+                definitions = part.get(key, [])
+                if definitions:
+                    text.append(
+                        f"{verb.capitalize()}: {speech.join([speech.words(d['name']) for d in definitions[:6]])}"
+                        + (
+                            f", and {speech.count(len(definitions) - 6, 'more')}"
+                            if len(definitions) > 6
+                            else ""
+                        )
+                        + "."
+                    )
+                    if key != "removed":
+                        anchors += [_definition_anchor(d) for d in definitions[:6] if d.get("path")]
+            files = part.get("files", {})
+            told = [
+                f"{speech.count(len(files[kind]), 'file')} {kind}"
+                for kind in ("added", "modified", "removed")
+                if files.get(kind)
+            ]
+            if told:
+                text.append(f"In files: {speech.join(told)}.")
+                anchors += [
+                    {"path": path} for path in files.get("added", [])[:3] + files.get("modified", [])[:3]
+                ]
+            chapters.append(ChapterDraft(f"Changes in {label}", " ".join(text), anchors))
+        messages = [speech.clean(commit["message"]) for commit in commits[:10] if commit.get("message")]
+        if messages:
+            chapters.append(
+                ChapterDraft(
+                    "In the commits' own words",
+                    " ".join(speech.sentence(message) for message in messages if message),
+                )
+            )
+        moved = changes.get("moved_chapters")
+        if moved is not None:
+            if moved:
+                listed = [f"chapter {item['chapter_number']}, {item['title']}" for item in moved]
+                verdict = (
+                    f"Of the earlier story, {speech.join(listed)} now point at code that moved or changed."
+                )
+            else:
+                verdict = "Every chapter of the earlier story still points at code that did not change."
+            chapters.append(ChapterDraft("The earlier story", verdict))
+        return chapters

@@ -14,12 +14,21 @@ from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from stories import services
-from stories.analysis import RepositoryError, analyze, head_commit_id, open_repository
+from stories import services, speech
+from stories.analysis import (
+    ANALYSIS_VERSION,
+    RepositoryError,
+    analyze,
+    compare,
+    head_commit_id,
+    open_repository,
+    resolve_ancestor,
+)
 from stories.fetching import FetchLimits
-from stories.media import chapter_audio_path, story_audio_path
+from stories.media import chapter_audio_path, sentence_audio_path, story_audio_path
 from stories.models import Story, StoryChapter, StoryStatus
 from stories.narrators import StoryBrief, get_narrator
+from stories.transcripts import Cue, vtt
 from stories.voices import VoiceError, concatenate_wavs, estimated_duration, get_voice_backend
 
 logger = logging.getLogger(__name__)
@@ -124,6 +133,9 @@ def fetch_limits() -> FetchLimits:
 
 
 def analyze_repository(story: Story) -> dict:
+    """The analysis of the repository at its branch's head (cached per head), with, for a story of what
+    changed, the changes since the earlier commit; the story is pinned to the head it describes and, unless
+    its owner named it, named after the project."""
     repository = story.repository
     # Checked again at run time: a repository saved under other settings must not be read under these.
     with open_repository(
@@ -131,11 +143,40 @@ def analyze_repository(story: Story) -> dict:
     ) as repo:
         head = head_commit_id(repo, repository.default_branch)
         cached = repository.analysis_cache or {}
-        if cached.get("head") == head.decode():
-            return cached  # the head has not moved: the cached analysis still describes it
-        analysis = analyze(repo, head)
-    services.repository_cache_analysis(repository=repository, analysis=analysis)
+        if cached.get("head") == head.decode() and cached.get("version") == ANALYSIS_VERSION:
+            analysis = cached  # the head has not moved: the cached analysis still describes it
+        else:
+            analysis = analyze(repo, head)
+            services.repository_cache_analysis(repository=repository, analysis=analysis)
+        since, earlier_chapters = _since(story)
+        if since:
+            since_id = resolve_ancestor(repo, head, since)
+            analysis = {**analysis, "changes": compare(repo, since_id, head, earlier_chapters)}
+            since = since_id.decode()
+    name = (analysis.get("project") or {}).get("name") or str(repository)
+    title = story.title
+    if not story.title_given:
+        title = f"{name}: what changed since {since[:7]}" if since else name
+    services.story_pin(story=story, commit_sha=head.decode(), since_commit_sha=since, title=title)
     return analysis
+
+
+def _since(story: Story) -> tuple[str, list[dict] | None]:
+    """The earlier commit a story of what changed starts from, and the earlier story's chapters if any."""
+    if story.since_story_id is None:
+        return story.since_commit_sha, None
+    earlier = Story.objects.filter(pk=story.since_story_id).first()
+    if earlier is None or not earlier.commit_sha:
+        raise RepositoryError(
+            "The earlier story is gone or never finished, so there is nothing to compare with."
+        )
+    chapters = [
+        {"chapter_number": number, "title": title, "anchors": anchors}
+        for number, title, anchors in earlier.chapters.order_by("chapter_number").values_list(
+            "chapter_number", "title", "anchors"
+        )
+    ]
+    return earlier.commit_sha, chapters
 
 
 def write_chapters(story: Story, analysis: dict) -> list[StoryChapter]:
@@ -149,33 +190,52 @@ def write_chapters(story: Story, analysis: dict) -> list[StoryChapter]:
         learning_goals=intent.learning_goals if intent else "",
     )
     drafts = get_narrator().write(analysis, brief)
-    return services.story_write_script(story=story, chapters=[(draft.title, draft.text) for draft in drafts])
+    return services.story_write_script(
+        story=story, chapters=[(draft.title, draft.text, draft.anchors) for draft in drafts]
+    )
 
 
 def synthesize(story: Story, chapters: list[StoryChapter]) -> tuple[float, str]:
-    """Speak every chapter; start times and durations come from the real audio when there is a voice."""
+    """Speak every chapter a sentence at a time, so the transcript's cues start and end where the audio
+    says each sentence; chapter start times and durations, and the story's length, come from the same
+    audio. Without a voice the times are estimated from the words."""
     voice = get_voice_backend()
     start = 0.0
     parts: list[Path] = []
+    cues: list[Cue] = []
+    markers: list[Cue] = []
     for chapter in chapters:
         number = chapter.chapter_number
-        text = f"{chapter.title}. {chapter.script_segment}"
-        if voice is None:
-            duration, audio_url = estimated_duration(text), ""
-        else:
-            path = chapter_audio_path(story.pk, chapter.chapter_number)
-            duration = voice.speak(text, story.voice_id, path)
+        chapter_start = start
+        sentence_files: list[Path] = []
+        lines = [speech.sentence(chapter.title), *speech.sentences(chapter.script_segment)]
+        for index, line in enumerate(lines, start=1):
+            if voice is None:
+                duration = estimated_duration(line)
+            else:
+                path = sentence_audio_path(story.pk, number, index)
+                duration = voice.speak(line, story.voice_id, path)
+                sentence_files.append(path)
+            cues.append(Cue(start, start + duration, line, f"chapter-{number}-{index}"))
+            start += duration
+        audio_url = ""
+        if sentence_files:
+            concatenate_wavs(sentence_files, chapter_audio_path(story.pk, number))
+            for path in sentence_files:
+                path.unlink(missing_ok=True)
+            parts.append(chapter_audio_path(story.pk, number))
             audio_url = reverse("story-chapter-audio", kwargs={"pk": story.pk, "chapter_number": number})
-            parts.append(path)
-        chapter.start_time_seconds, chapter.duration_seconds, chapter.audio_url = (
-            round(start, 3),
-            round(duration, 3),
-            audio_url,
-        )
-        start += duration
+        chapter.start_time_seconds = round(chapter_start, 3)
+        chapter.duration_seconds = round(start - chapter_start, 3)
+        chapter.audio_url = audio_url
+        markers.append(Cue(chapter_start, start, f"{number}. {chapter.title}", f"chapter-{number}"))
     services.story_chapters_time(chapters=chapters)
     story_audio = ""
     if parts:
         concatenate_wavs(parts, story_audio_path(story.pk))
         story_audio = reverse("story-audio", kwargs={"pk": story.pk})
+    title = Story.objects.values_list("title", flat=True).get(pk=story.pk)
+    services.story_set_transcript(
+        story=story, transcript_vtt=vtt(cues, title), chapters_vtt=vtt(markers, title)
+    )
     return round(start, 3), story_audio

@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -43,6 +44,14 @@ def story_detail_queryset(*, user) -> QuerySet[Story]:
 def story_with_audio(*, user, story_id) -> Story:
     """The user's own story that has audio; anyone else's, or one without audio, is a 404."""
     return get_object_or_404(Story.objects.filter(user=user).exclude(audio_url="").only("id"), pk=story_id)
+
+
+def story_vtt(*, user, story_id, field: str) -> str:
+    """A WebVTT text of the user's own story; anyone else's, or one not made yet, is a 404."""
+    text = Story.objects.filter(user=user, pk=story_id).values_list(field, flat=True).first()
+    if not text:
+        raise Http404
+    return text
 
 
 def chapter_with_audio(*, user, story_id, chapter_number: int) -> StoryChapter:

@@ -132,8 +132,12 @@ def story_create(
     title: str = "",
     narrative_style: str = "documentary",
     voice_id: str = "en-us",
+    since_story: "Story | None" = None,
+    since_commit: str = "",
 ) -> Story:
-    """Create a pending story and enqueue its generation, within the user's monthly quota.
+    """Create a pending story and enqueue its generation, within the user's monthly quota. With
+    ``since_story`` (an earlier, complete story of the same repository) or ``since_commit``, the story tells
+    what changed since then.
 
     The user's row is locked first, so concurrent creations by one user are counted one at a time.
     """
@@ -150,13 +154,23 @@ def story_create(
     _check_owner(user, repository)
     if intent is not None and intent.repository_id != repository.pk:
         raise ValidationError({"intent": "This intent is about another repository."})
+    if since_story is not None and since_commit:
+        raise ValidationError({"since_commit": "Give an earlier story or a commit, not both."})
+    if since_story is not None:
+        if since_story.repository_id != repository.pk:
+            raise ValidationError({"since_story": "That story is about another repository."})
+        if not since_story.commit_sha:
+            raise ValidationError({"since_story": "That story has not finished, so it names no commit yet."})
     story = Story(
         user=user,
         repository=repository,
         intent=intent,
-        title=title.strip() or f"The story of {repository}",
+        title=title.strip() or str(repository),
+        title_given=bool(title.strip()),
         narrative_style=narrative_style,
         voice_id=voice_id,
+        since_story=since_story,
+        since_commit_sha=since_commit.strip().lower(),
     )
     story.full_clean(validate_unique=False, validate_constraints=False)
     insert_or_conflict(
@@ -191,23 +205,37 @@ def story_fail(*, story_id, message: str) -> bool:
 
 
 @transaction.atomic
-def story_write_script(*, story: Story, chapters: list[tuple[str, str]]) -> list[StoryChapter]:
-    """Store a story's script as ``(title, text)`` chapters (a retried story starts over), the whole
-    script on the story, and the chapter plan on its intent."""
+def story_write_script(*, story: Story, chapters: list[tuple[str, str, list[dict]]]) -> list[StoryChapter]:
+    """Store a story's script as ``(title, text, anchors)`` chapters (a retried story starts over), the
+    whole script on the story, and the chapter plan on its intent."""
     StoryChapter.objects.filter(story=story).delete()
     written = StoryChapter.objects.bulk_create(
         [
-            StoryChapter(story=story, chapter_number=number, title=title, script_segment=text)
-            for number, (title, text) in enumerate(chapters, start=1)
+            StoryChapter(
+                story=story, chapter_number=number, title=title[:300], script_segment=text, anchors=anchors
+            )
+            for number, (title, text, anchors) in enumerate(chapters, start=1)
         ]
     )
-    script = "\n\n".join(f"{title}\n{text}" for title, text in chapters)
+    script = "\n\n".join(f"{title}\n{text}" for title, text, _anchors in chapters)
     Story.objects.filter(pk=story.pk).update(script_text=script)
     if story.intent_id is not None:
         StoryIntent.objects.filter(pk=story.intent_id).update(
-            generated_plan={"chapters": [title for title, _text in chapters]}
+            generated_plan={"chapters": [title for title, _text, _anchors in chapters]}
         )
     return written
+
+
+def story_pin(*, story: Story, commit_sha: str, since_commit_sha: str, title: str) -> None:
+    """Record the commit a story describes (and the one it tells the changes since), and its title."""
+    Story.objects.filter(pk=story.pk).update(
+        commit_sha=commit_sha, since_commit_sha=since_commit_sha, title=title[:300]
+    )
+    story.commit_sha, story.since_commit_sha, story.title = commit_sha, since_commit_sha, title[:300]
+
+
+def story_set_transcript(*, story: Story, transcript_vtt: str, chapters_vtt: str) -> None:
+    Story.objects.filter(pk=story.pk).update(transcript_vtt=transcript_vtt, chapters_vtt=chapters_vtt)
 
 
 def story_chapters_time(*, chapters: list[StoryChapter]) -> None:

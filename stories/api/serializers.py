@@ -103,6 +103,7 @@ class ChapterSerializer(serializers.ModelSerializer):
             "duration_seconds",
             "script_segment",
             "audio_url",
+            "anchors",
         ]
         read_only_fields = fields
 
@@ -126,6 +127,9 @@ class StoryReadSerializer(serializers.ModelSerializer):
             "audio_url",
             "audio_available",
             "duration_seconds",
+            "commit_sha",
+            "since_story",
+            "since_commit_sha",
             "created_at",
             "completed_at",
         ]
@@ -152,6 +156,18 @@ class StoryWriteSerializer(StrictSerializer):
     )
     voice_id = serializers.RegexField(
         VOICE_ID, required=False, default="en-us", help_text="An espeak-ng voice such as en-us, en-gb, fr."
+    )
+    since_story = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="An earlier story of this repository: tell what changed since.",
+    )
+    since_commit = serializers.RegexField(
+        r"^[0-9a-fA-F]{7,40}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="An earlier commit (7 to 40 hex digits) of the branch: tell what changed since.",
     )
 
 

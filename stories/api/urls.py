@@ -8,4 +8,9 @@ router.register("repositories", views.RepositoryViewSet, basename="repository")
 router.register("intents", views.IntentViewSet, basename="intent")
 router.register("stories", views.StoryViewSet, basename="story")
 
-urlpatterns = [path("me/usage/", views.UsageView.as_view(), name="me-usage"), *router.urls]
+urlpatterns = [
+    path("me/usage/", views.UsageView.as_view(), name="me-usage"),
+    path("stories/<uuid:pk>/transcript.vtt", views.StoryTranscriptView.as_view(), name="story-transcript"),
+    path("stories/<uuid:pk>/chapters.vtt", views.StoryChaptersVttView.as_view(), name="story-chapters-vtt"),
+    *router.urls,
+]

@@ -1,4 +1,4 @@
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -152,7 +152,10 @@ class StoryViewSet(OwnedViewSet):
         data = dict(serializer.validated_data)
         repository = self._own(Repository, data.pop("repository"))
         intent = self._own(StoryIntent, data.pop("intent", None))
-        story = services.story_create(user=request.user, repository=repository, intent=intent, **data)
+        since_story = self._own(Story, data.pop("since_story", None))
+        story = services.story_create(
+            user=request.user, repository=repository, intent=intent, since_story=since_story, **data
+        )
         story = self.get_queryset().get(pk=story.pk)
         return Response(StoryDetailSerializer(story).data, status=status.HTTP_202_ACCEPTED)
 
@@ -192,6 +195,37 @@ class StoryViewSet(OwnedViewSet):
     def chapter_audio(self, request, pk=None, chapter_number=None):
         chapter = selectors.chapter_with_audio(user=request.user, story_id=pk, chapter_number=chapter_number)
         return _audio_file(request, chapter_audio_path(chapter.story_id, chapter.chapter_number))
+
+
+class VttRenderer(BaseRenderer):
+    """Lets a client ask for ``text/vtt``; the transcript views return the text themselves."""
+
+    media_type = "text/vtt"
+    format = "vtt"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+VTT_RESPONSES = {(200, "text/vtt"): OpenApiResponse(OpenApiTypes.STR, description="A WebVTT file.")}
+
+
+class StoryTranscriptView(APIView):
+    """The story's WebVTT: its transcript, one cue per spoken sentence timed from the audio, or its
+    chapter markers. Its owner's only; a story still being made has none yet (404)."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [VttRenderer, JSONRenderer]
+    field = "transcript_vtt"
+
+    @extend_schema(responses=VTT_RESPONSES)
+    def get(self, request, pk):
+        text = selectors.story_vtt(user=request.user, story_id=pk, field=self.field)
+        return HttpResponse(text, content_type="text/vtt; charset=utf-8")
+
+
+class StoryChaptersVttView(StoryTranscriptView):
+    field = "chapters_vtt"
 
 
 class UsageView(APIView):
