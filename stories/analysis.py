@@ -253,11 +253,7 @@ def analyze(repo: Repo, head: bytes) -> dict:
 
     readings = _read_candidates(repo, candidates)
     project = project_reading.project_identity(top_files, "")
-    part_names = sorted(
-        part
-        for part in {project_reading.part_of(p) for p in candidates} | set(folder_readmes)
-        if not part.startswith(".")
-    )
+    part_names = sorted(part for part in set(candidates) | set(folder_readmes) if not part.startswith("."))
     described = project_reading.describe_parts(readings, folder_readmes)
     edges = project_reading.import_edges(readings, part_names, project_reading.go_module(top_files))
     ranked_entry_points = sorted(
@@ -289,7 +285,7 @@ def analyze(repo: Repo, head: bytes) -> dict:
             "name": part,
             "files": files_per_part.get(part, 0),
             "supporting": part in supporting,
-            **described.get(part, {"doc": "", "doc_path": "", "definitions": []}),
+            **described.get(part, {"doc": "", "doc_path": "", "definitions": [], "modules": []}),
             "depends_on": sorted(edges.get(part, ())),
             "used_by": sorted(source for source, targets in edges.items() if part in targets),
             "history": _part_history(history["parts"].get(part)),

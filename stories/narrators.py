@@ -85,6 +85,18 @@ def _definition_anchor(definition: dict) -> dict:
     }
 
 
+def _own_words(part: dict) -> str:
+    """A part's description, read aloud: Go's "Package accounts keeps …" becomes "Accounts keeps …"."""
+    doc = speech.clean(part.get("doc", ""))
+    word = part["name"].rsplit("/", 1)[-1]
+    if doc.startswith(f"Package {word} "):
+        doc = doc[len("Package ") :]
+    return doc[:1].upper() + doc[1:]
+
+
+NOT_PROGRAMMING = {"Markdown", "reStructuredText", "JSON", "YAML", "TOML"}
+
+
 def _definition_sentence(definition: dict) -> str:
     kind = {"class": "the class", "function": "the function", "type": "the type"}.get(definition["kind"], "")
     name = f"{kind} {speech.words(definition['name'])}".strip()
@@ -127,7 +139,9 @@ class TemplateNarrator:
             parts.append(
                 "It does not describe itself in a README or a manifest, so what follows comes from its code alone."
             )
-        languages = analysis.get("languages", [])
+        languages = [
+            lang for lang in analysis.get("languages", []) if lang["language"] not in NOT_PROGRAMMING
+        ]
         if languages:
             main = [lang["language"] for lang in languages[:2]]
             parts.append(
@@ -161,9 +175,11 @@ class TemplateNarrator:
         anchors: list[dict] = []
         for part in told:
             name = speech.words(part["name"])
-            doc = speech.clean(part.get("doc", ""))
+            doc = _own_words(part)
             line = (
-                f"{name.capitalize()}: {doc}"
+                doc
+                if doc.lower().startswith(name.lower() + " ")
+                else f"{name.capitalize()}: {doc}"
                 if doc
                 else f"{name.capitalize()} holds {speech.count(part['files'], 'file')}, with no description of its own."
             )
@@ -214,7 +230,23 @@ class TemplateNarrator:
                 anchors += [_definition_anchor(d) for d in definitions]
             if part.get("used_by"):
                 parts.append(f"It is used by {speech.join([speech.words(p) for p in part['used_by'][:4]])}.")
-        if not matches:
+        modules = [
+            (part, module)
+            for part in analysis.get("parts", [])
+            if part not in matches
+            for module in part.get("modules", [])
+            if spoken_area in speech.words(module["path"].rsplit("/", 1)[-1])
+        ][:2]
+        for part, module in modules:
+            where = f"the {speech.words(module['path'].rsplit('/', 1)[-1])} module in {speech.words(part['name'])}"
+            doc = speech.clean(module.get("doc", ""))
+            parts.append(speech.sentence(f"{where}: {doc}" if doc else where))
+            if module.get("definitions"):
+                parts.append(
+                    f"It defines {speech.join([speech.words(name) for name in module['definitions'][: told + 1]])}."
+                )
+            anchors.append({"path": module["path"]})
+        if not matches and not modules:
             needle = area.strip().lower().replace(" ", "_")
             definitions = [
                 d
@@ -239,7 +271,13 @@ class TemplateNarrator:
         program = [part for part in analysis.get("parts", []) if not part.get("supporting")]
         category = brief.intent_category
         if category == "architecture":
-            chosen = sorted(program, key=lambda p: (-len(p.get("used_by", [])), p["name"]))[:2]
+            ranked = sorted(program, key=lambda p: (-len(p.get("used_by", [])), p["name"]))
+            # The most depended-on parts: those used by as many parts as the first (at most two).
+            chosen = [
+                p
+                for p in ranked[:2]
+                if ranked and len(p.get("used_by", [])) == len(ranked[0].get("used_by", []))
+            ]
             reason = "everything else rests on it" if len(chosen) == 1 else "everything else rests on them"
         elif category == "debugging":
             changed = [item["path"] for item in analysis.get("most_changed", [])]

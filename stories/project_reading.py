@@ -210,7 +210,21 @@ def describe_parts(readings: dict[str, SourceReading], folder_readmes: dict[str,
         definitions.sort(
             key=lambda d: (not d["doc"], -(d["end_line"] - d["start_line"]), d["path"], d["start_line"])
         )
-        parts[part] = {"doc": doc, "doc_path": doc_path, "definitions": definitions[:12]}
+        modules = [
+            {
+                "path": path,
+                "doc": reading.doc,
+                "definitions": [d.name for d in reading.definitions if not d.name.startswith("_")][:6],
+            }
+            for path, reading in sorted(files, key=lambda item: item[0])
+            if reading.doc or reading.definitions
+        ]
+        parts[part] = {
+            "doc": doc,
+            "doc_path": doc_path,
+            "definitions": definitions[:12],
+            "modules": modules[:20],
+        }
     return parts
 
 

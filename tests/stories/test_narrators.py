@@ -1,71 +1,86 @@
+"""The default narrator on analyses of real repositories: its chapters, in the project's own words, read
+as a person would say them."""
+
+import pytest
+
+from stories.analysis import analyze, head_commit_id, open_repository
 from stories.narrators import StoryBrief, TemplateNarrator
-
-ANALYSIS = {
-    "file_count": 7,
-    "languages": [{"language": "Python", "files": 4, "lines": 1200}, {"language": "Markdown", "files": 1, "lines": 9}],
-    "top_level": [
-        {"name": ".github", "kind": "directory", "files": 1, "sample": [".github/ci.yml"]},
-        {"name": "README.md", "kind": "file", "files": 1, "sample": []},
-        {"name": "manage.py", "kind": "file", "files": 1, "sample": []},
-        {"name": "payments", "kind": "directory", "files": 3, "sample": ["payments/stripe.py", "payments/refunds.py"]},
-        {"name": "shop", "kind": "directory", "files": 2, "sample": ["shop/models.py"]},
-    ],
-    "paths": ["README.md", "manage.py", "payments/__init__.py", "payments/refunds.py", "payments/stripe.py",
-              "shop/models.py", "shop/payment_views.py"],
-    "entry_points": ["manage.py"],
-    "readme_excerpt": "A tiny shop that sells books.",
-    "commit_count": 3,
-    "first_commit_at": "2020-09-13T12:26:40+00:00",
-    "last_commit_at": "2023-11-14T22:13:20+00:00",
-    "top_contributors": [{"name": "Ada Lovelace", "commits": 2}, {"name": "Grace Hopper", "commits": 1}],
-}  # fmt: skip
+from stories.speech import clean, words
+from tests.stories.repositories import make_project
 
 
-def _write(**brief_fields) -> dict[str, str]:
-    brief = StoryBrief(repository_name="shop", narrative_style="documentary", **brief_fields)
-    return {chapter.title: chapter.text for chapter in TemplateNarrator().write(ANALYSIS, brief)}
+@pytest.fixture(scope="module")
+def bookshop(tmp_path_factory) -> dict:
+    path = make_project(tmp_path_factory.mktemp("repos") / "newcomer", "python")
+    with open_repository(str(path), allow_local=True) as repo:
+        return analyze(repo, head_commit_id(repo, "master"))
 
 
-def test_chapters_follow_the_fixed_order_with_one_per_focus_area():
-    chapters = _write(focus_areas=["payment", "search"])
+def _write(analysis: dict, **brief_fields) -> dict[str, str]:
+    brief = StoryBrief(repository_name="newcomer", narrative_style="documentary", **brief_fields)
+    return {chapter.title: chapter.text for chapter in TemplateNarrator().write(analysis, brief)}
+
+
+def test_chapters_follow_the_fixed_order_with_one_per_focus_area(bookshop):
+    chapters = _write(bookshop, focus_areas=["payments", "orders"])
     assert list(chapters) == [
         "Introduction",
-        "How it is organised",
-        "Focus: payment",
-        "Focus: search",
+        "The parts, from the way in",
+        "Focus: payments",
+        "Focus: orders",
+        "Where to start",
         "How it grew",
         "Wrap-up",
     ]
-    assert "A tiny shop that sells books." in chapters["Introduction"]
-    assert chapters["How it is organised"] == (
-        "The repository holds 7 files. Most of it is written in Python with 1,200 lines in 4 files and "
-        "Markdown with 9 lines in 1 file. At the top level there are the folders payments and shop. "
-        "Next to them sit the files README.md and manage.py."
-    )
-    assert "Ada Lovelace (2) and Grace Hopper (1)" in chapters["How it grew"]
-    assert "2020-09-13 to 2023-11-14" in chapters["How it grew"]
 
 
-def test_focus_chapter_names_the_folder_its_longest_files_and_matches_elsewhere():
-    text = _write(focus_areas=["payment"])["Focus: payment"]
-    assert text == (
-        "The payments folder holds 3 files; the longest are payments/stripe.py and payments/refunds.py. "
-        "Elsewhere, shop/payment_views.py carries the name payment."
+def test_the_project_is_named_and_described_in_its_own_words_not_its_folders(bookshop):
+    introduction = _write(bookshop)["Introduction"]
+    assert introduction.startswith("This is the story of Bookshop.")
+    assert "Bookshop sells second-hand books to readers in small towns." in introduction
+    assert (
+        "newcomer" not in introduction and "pip install" not in introduction and "badge" not in introduction
     )
 
 
-def test_focus_on_something_unnamed_points_at_the_entry_points():
-    text = _write(focus_areas=["caching"])["Focus: caching"]
-    assert text.startswith("Nothing is named after caching")
-    assert "manage.py" in text
+def test_parts_are_told_from_the_way_in_with_what_they_build_on(bookshop):
+    parts = _write(bookshop)["The parts, from the way in"]
+    assert parts.index("Shop: The shop floor: stock, orders and the till.") < parts.index(
+        "Payments: Taking money: cards today, vouchers soon."
+    )
+    assert "It builds on payments." in parts
 
 
-def test_without_focus_areas_a_where_to_start_chapter_lists_entry_points():
-    chapters = _write()
-    assert chapters["Where to start"] == "The likely entry points are manage.py."
+def test_a_focus_chapter_tells_the_parts_pieces_in_their_own_words(bookshop):
+    focus = _write(bookshop, focus_areas=["payments"])["Focus: payments"]
+    assert "The function charge: charge a card and return the receipt number." in focus
+    assert "It is used by shop." in focus
+    orders = _write(bookshop, focus_areas=["orders"])["Focus: orders"]
+    assert "The orders module in shop: Orders from readers, from basket to receipt." in orders
+    assert "It defines order, place order" in orders
 
 
-def test_the_same_inputs_always_give_the_same_script():
-    assert _write(focus_areas=["shop"], learning_goals="How orders work") == _write(
-        focus_areas=["shop"], learning_goals="How orders work"
+def test_where_to_start_depends_on_what_the_reader_wants(bookshop):
+    assert _write(bookshop)["Where to start"].startswith(
+        "For onboarding, start with shop, because that is where"
+    )
+    assert (
+        "start with payments, because everything else rests on it"
+        in _write(bookshop, intent_category="architecture")["Where to start"]
+    )
+
+
+def test_identifiers_are_words_and_nothing_unspeakable_survives():
+    assert words("rating_triggers") == "rating triggers"
+    assert words("LibraryImportRow") == "library import row"
+    assert words("main.go") == "main"
+    assert clean(
+        "See `book_search` in reviews/migrations/0002_rating_triggers.py or https://example.com/x."
+    ) == ("See book search in 0002 rating triggers in migrations or")
+    assert clean("Run:\n```sh\nmake run\n```\nthen stop.") == "Run: then stop."
+
+
+def test_the_same_inputs_always_give_the_same_script(bookshop):
+    assert _write(bookshop, focus_areas=["shop"], learning_goals="How orders work") == _write(
+        bookshop, focus_areas=["shop"], learning_goals="How orders work"
     )

@@ -1,11 +1,14 @@
+import io
 import shutil
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import webvtt
 from django.core.management import call_command
 
-from stories import pipeline, services
+from stories import pipeline, services, speech
+from stories.analysis import head_commit_id, open_repository
 from stories.media import chapter_audio_path
 from stories.models import Repository, Story, StoryChapter
 from stories.voices import wav_duration
@@ -20,6 +23,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def _seconds(timestamp: str) -> float:
+    hours, minutes, seconds = timestamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
 
 
 def _run_worker() -> None:
@@ -52,7 +60,8 @@ def test_full_pipeline_run_by_a_real_worker_with_real_audio(tmp_path, media):
     assert story.completed_at is not None
     chapters = list(StoryChapter.objects.filter(story=story).order_by("chapter_number"))
     assert [c.title for c in chapters] == [
-        "Introduction", "How it is organised", "Focus: shop", "Focus: payments", "How it grew", "Wrap-up",
+        "Introduction", "The parts, from the way in", "Focus: shop", "Focus: payments", "Where to start",
+        "How it grew", "Wrap-up",
     ]  # fmt: skip
     starts = [c.start_time_seconds for c in chapters]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
@@ -66,8 +75,25 @@ def test_full_pipeline_run_by_a_real_worker_with_real_audio(tmp_path, media):
     assert (
         abs(chapters[-1].start_time_seconds + chapters[-1].duration_seconds - story.duration_seconds) < 0.01
     )
-    assert "payments.py" in chapters[3].script_segment
+    assert "The payments module in shop" in chapters[3].script_segment
     assert story.intent.generated_plan["chapters"][0] == "Introduction"
+    with open_repository(story.repository.repo_url, allow_local=True) as repo:
+        assert story.commit_sha == head_commit_id(repo, "master").decode()
+    assert story.title == "Tiny shop"  # the README's title, not the folder's name
+
+    # The transcript: one cue per spoken sentence, timed from the audio, covering it end to end.
+    cues = [
+        (_seconds(c.start), _seconds(c.end)) for c in webvtt.from_buffer(io.StringIO(story.transcript_vtt))
+    ]
+    assert cues[0][0] == 0
+    assert abs(cues[-1][1] - story.duration_seconds) < 0.01
+    assert all(a[1] == pytest.approx(b[0], abs=0.002) for a, b in zip(cues, cues[1:], strict=False))
+    assert len(cues) == sum(1 + len(speech.sentences(c.script_segment)) for c in chapters)
+    markers = list(webvtt.from_buffer(io.StringIO(story.chapters_vtt)))
+    assert [m.text for m in markers] == [f"{c.chapter_number}. {c.title}" for c in chapters]
+    assert [round(_seconds(m.start), 2) for m in markers] == [
+        round(c.start_time_seconds, 2) for c in chapters
+    ]
 
 
 def test_without_a_voice_backend_the_story_completes_without_audio(tmp_path, media, settings):
@@ -114,7 +140,7 @@ def test_concurrent_workers_cannot_double_process(tmp_path, media, settings):
     story = _story(tmp_path)
     results = run_concurrently([lambda: pipeline.run(story.pk)] * 6)
     assert sorted(results) == ["complete"] + ["skipped"] * 5
-    assert StoryChapter.objects.filter(story=story).count() == 6
+    assert StoryChapter.objects.filter(story=story).count() == 7
 
 
 def test_failed_story_retried_completes(tmp_path, media, settings):
