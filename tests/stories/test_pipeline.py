@@ -91,9 +91,8 @@ def test_full_pipeline_run_by_a_real_worker_with_real_audio(tmp_path, media):
     assert len(cues) == sum(1 + len(speech.sentences(c.script_segment)) for c in chapters)
     markers = list(webvtt.from_buffer(io.StringIO(story.chapters_vtt)))
     assert [m.text for m in markers] == [f"{c.chapter_number}. {c.title}" for c in chapters]
-    assert [round(_seconds(m.start), 2) for m in markers] == [
-        round(c.start_time_seconds, 2) for c in chapters
-    ]
+    for marker, chapter in zip(markers, chapters, strict=True):
+        assert _seconds(marker.start) == pytest.approx(chapter.start_time_seconds, abs=0.002)
 
 
 def test_without_a_voice_backend_the_story_completes_without_audio(tmp_path, media, settings):
