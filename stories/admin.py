@@ -24,8 +24,19 @@ def minutes_seconds(seconds: float | None) -> str:
 
 class StoryChapterInline(admin.TabularInline):
     model = StoryChapter
-    fields = ["chapter_number", "title", "starts_at", "lasts", "play"]
-    readonly_fields = ["chapter_number", "title", "starts_at", "lasts", "play"]
+    fields = ["chapter_number", "title", "starts_at", "lasts", "about", "play"]
+    readonly_fields = ["chapter_number", "title", "starts_at", "lasts", "about", "play"]
+
+    @admin.display(description="about (at the story's commit)")
+    def about(self, chapter: StoryChapter) -> str:
+        places = [
+            f"{anchor['path']}:{anchor['start_line']}–{anchor['end_line']}"
+            if "start_line" in anchor
+            else anchor["path"]
+            for anchor in chapter.anchors[:4]
+        ]
+        more = len(chapter.anchors) - len(places)
+        return ", ".join(places) + (f" and {more} more" if more > 0 else "") if places else "—"
 
     @admin.display(description="play")
     def play(self, chapter: StoryChapter) -> str:
@@ -54,7 +65,7 @@ class StoryAdminForm(forms.ModelForm):
     title = forms.CharField(
         required=False,
         max_length=Story._meta.get_field("title").max_length,
-        help_text="Empty: “The story of” the repository.",
+        help_text="Empty: the project's own name, as the story finds it.",
     )
 
     class Meta:
@@ -74,6 +85,8 @@ class StoryAdmin(FastChangelistMixin, ServiceErrorsAdminMixin, SafeFormsAdminMix
         "error_message",
         "player",
         "duration_seconds",
+        "commit_sha",
+        "since_commit_sha",
         "created_at",
         "completed_at",
         "status_changed_at",

@@ -249,7 +249,8 @@ def story_rename(*, story: Story, title: str) -> Story:
         story.title = Story._meta.get_field("title").clean(title, story)
     except ValidationError as exc:
         raise ValidationError({"title": exc.messages}) from exc
-    Story.objects.filter(pk=story.pk).update(title=story.title)
+    # A title its owner chose stays; one the story found (the project's name) may be found again.
+    Story.objects.filter(pk=story.pk).exclude(title=story.title).update(title=story.title, title_given=True)
     return story
 
 
