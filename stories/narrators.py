@@ -4,6 +4,7 @@
 The default, ``TemplateNarrator``, is deterministic and uses nothing but the analysis.
 """
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
@@ -92,6 +93,17 @@ def _own_words(part: dict) -> str:
     if doc.startswith(f"Package {word} "):
         doc = doc[len("Package ") :]
     return doc[:1].upper() + doc[1:]
+
+
+SUPPORTING_WORDS = re.compile(r"^(tests?|spec|docs?|examples?|bench(marks?)?|scripts?)$", re.IGNORECASE)
+
+
+def _first_clause(message: str, most_words: int = 24) -> str:
+    """A commit's subject, short enough to hear: up to its first semicolon, and at most a couple of dozen
+    words."""
+    subject = speech.clean(message.split(";", 1)[0])
+    words = subject.split()
+    return " ".join(words[:most_words]) + ("…" if len(words) > most_words else "")
 
 
 NOT_PROGRAMMING = {"Markdown", "reStructuredText", "JSON", "YAML", "TOML"}
@@ -372,29 +384,36 @@ class TemplateNarrator:
         if not changes.get("files"):
             intro.append("No file changed.")
         chapters = [ChapterDraft("What changed", " ".join(intro))]
+        small: list[str] = []
         for part in changes.get("parts", []):
+            label = speech.words(part["name"])
+            public = {
+                key: [d for d in part.get(key, []) if not d["name"].startswith("_")]
+                for key in ("added", "changed", "removed")
+            }
+            files = part.get("files", {})
+            touched = sum(len(files.get(kind, [])) for kind in ("added", "modified", "removed"))
+            if (
+                not any(public.values())
+                and part.get("status") == "changed"
+                or SUPPORTING_WORDS.match(part["name"])
+            ):
+                small.append(f"{label} ({speech.count(touched, 'file')})")
+                continue
             text: list[str] = []
             anchors: list[dict] = []
-            label = speech.words(part["name"])
             if part.get("status") == "added":
                 text.append(f"{label.capitalize()} is new.")
             elif part.get("status") == "removed":
                 text.append(f"{label.capitalize()} was removed.")
             for verb, key in (("added", "added"), ("changed", "changed"), ("removed", "removed")):
-                definitions = part.get(key, [])
+                definitions = public[key]
                 if definitions:
-                    text.append(
-                        f"{verb.capitalize()}: {speech.join([speech.words(d['name']) for d in definitions[:6]])}"
-                        + (
-                            f", and {speech.count(len(definitions) - 6, 'more')}"
-                            if len(definitions) > 6
-                            else ""
-                        )
-                        + "."
-                    )
+                    named = speech.join([speech.words(d["name"]) for d in definitions[:6]])
+                    more = f", and {len(definitions) - 6} more" if len(definitions) > 6 else ""
+                    text.append(f"{verb.capitalize()}: {named}{more}.")
                     if key != "removed":
                         anchors += [_definition_anchor(d) for d in definitions[:6] if d.get("path")]
-            files = part.get("files", {})
             told = [
                 f"{speech.count(len(files[kind]), 'file')} {kind}"
                 for kind in ("added", "modified", "removed")
@@ -406,7 +425,9 @@ class TemplateNarrator:
                     {"path": path} for path in files.get("added", [])[:3] + files.get("modified", [])[:3]
                 ]
             chapters.append(ChapterDraft(f"Changes in {label}", " ".join(text), anchors))
-        messages = [speech.clean(commit["message"]) for commit in commits[:10] if commit.get("message")]
+        if small:
+            chapters.append(ChapterDraft("Smaller changes", f"Smaller changes touched {speech.join(small)}."))
+        messages = [_first_clause(commit["message"]) for commit in commits[:10] if commit.get("message")]
         if messages:
             chapters.append(
                 ChapterDraft(
