@@ -165,8 +165,6 @@ class StoryWriteSerializer(StrictSerializer):
     since_commit = serializers.RegexField(
         r"^[0-9a-fA-F]{7,40}$",
         required=False,
-        allow_blank=True,
-        default="",
         help_text="An earlier commit (7 to 40 hex digits) of the branch: tell what changed since.",
     )
 
