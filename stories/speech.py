@@ -16,7 +16,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"'(“])")
 def words(identifier: str) -> str:
     """``rating_triggers`` → "rating triggers", ``LibraryImportRow`` → "library import row",
     ``collections_app`` → "collections app", ``main.go`` → "main"."""
-    stem = identifier.strip("_")
+    stem = identifier.replace("\ufffd", "").strip("_")  # a name that was not UTF-8 loses what is unreadable
     if "." in stem and not stem.startswith("."):
         stem = stem.rsplit(".", 1)[0]
     spaced = CAMEL.sub(" ", stem).replace("_", " ").replace("-", " ").replace(".", " ")

@@ -3,7 +3,10 @@ named after the project, in its own words, with nothing unspeakable, every ancho
 commit; a story of what changed tells that and nothing else; bad repositories end in a complete story or a
 clear failure, never a crash."""
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -175,18 +178,42 @@ def test_a_repository_that_says_nothing_about_itself_still_gets_a_story_saying_s
     assert "It does not describe itself in a README or a manifest" in introduction
 
 
-def test_binary_only_a_huge_file_and_a_non_utf8_name_complete(tmp_path):
+def test_binary_files_a_50_mb_file_and_a_name_that_is_not_utf8_complete(tmp_path):
     path = _repository_with(
         tmp_path,
         {
             "images/logo.png": b"\x89PNG\r\n\x1a\n" + bytes(5000),
             "dumps/huge.sql": b"-- huge\n" + b"x" * (50 * 1024 * 1024),
-            "caf\xe9/menu.py".encode("latin-1").decode("latin-1"): b'"""The menu."""\n',
+            os.fsdecode(b"caf\xe9/menu.py"): b'"""The menu."""\n',
         },
     )
     story = _story(path)
     assert story.status == "complete", story.error_message
-    assert_speakable([chapter.script_segment for chapter in _chapters(story)])
+    script = " ".join(chapter.script_segment for chapter in _chapters(story))
+    assert "Caf: The menu." in script
+    assert_speakable([script])
+
+
+def test_only_binary_files_still_make_a_story(tmp_path):
+    path = _repository_with(tmp_path, {"art/a.png": b"\x89PNG\r\n\x1a\n" + bytes(100), "b.bin": bytes(256)})
+    story = _story(path)
+    assert story.status == "complete", story.error_message
+    assert "It does not describe itself" in _chapters(story)[0].script_segment
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed (the shallow clone needs it)")
+def test_a_shallow_clone_tells_the_history_it_has(tmp_path):
+    source = make_project(tmp_path / "full", "python")
+    for n in range(3):
+        (source / "shop" / f"extra{n}.py").write_text(f'"""Extra {n}."""\n')
+        commit_all(source, f"Extra {n}", when=1_700_000_000 + n)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{source}", str(tmp_path / "shallow")], check=True
+    )
+    story = _story(tmp_path / "shallow")
+    assert story.status == "complete", story.error_message
+    history = next(c for c in _chapters(story) if c.title == "How it grew").script_segment
+    assert history.startswith("The history holds 2 commits")
 
 
 def test_an_empty_repository_fails_with_a_clear_message(tmp_path):
