@@ -153,40 +153,11 @@ def _iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=UTC).isoformat()
 
 
-MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-CODE_SPAN = re.compile(r"`+([^`]*)`+")
-EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1(?![\w*])")  # not snake_case inside words
-
-
-def _plain(line: str) -> str:
-    return EMPHASIS.sub(r"\2", CODE_SPAN.sub(r"\1", line))
-
-
-def _readme_excerpt(text: str, limit: int = 600) -> str:
-    """The README's opening prose, fit to be read aloud: headings, code blocks, tables, badges and HTML
-    left out; links reduced to their text; emphasis and code marks dropped."""
-    prose: list[str] = []
-    in_code = False
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith(("```", "~~~")):
-            in_code = not in_code
-            continue
-        if in_code or not line or line.startswith(("#", "![", "[!", "<", "|", "=", "---")):
-            continue
-        if raw.startswith(("    ", "\t")):
-            continue
-        prose.append(_plain(MARKDOWN_LINK.sub(r"\1", line)))
-    excerpt = " ".join(prose)
-    return excerpt if len(excerpt) <= limit else excerpt[:limit].rsplit(" ", 1)[0] + " …"
-
-
 def analyze(repo: Repo, head: bytes) -> dict:
     commit = repo[head]
     languages: dict[str, dict[str, int]] = {}
     top_level: dict[str, dict] = {}
     entry_points: list[str] = []
-    readme = ""
     files = 0
     paths: list[str] = []
     largest_by_folder: dict[str, list[tuple[int, str]]] = {}  # the five longest files of each folder
@@ -214,8 +185,6 @@ def analyze(repo: Repo, head: bytes) -> dict:
             continue
         blob = repo[entry.sha]
         data = blob.data if blob.raw_length() <= MAX_BLOB_BYTES else b""  # type: ignore[attr-defined]  # dulwich's stubs are narrower than its API
-        if not rest and not readme and name.lower().startswith("readme"):
-            readme = _readme_excerpt(data.decode("utf-8", "replace"))
         if b"\0" in data[:8000]:
             continue
         if not rest and (name.lower().startswith("readme") or name in project_reading.MANIFESTS):
@@ -310,7 +279,7 @@ def analyze(repo: Repo, head: bytes) -> dict:
         "entry_points": sorted(
             entry_points, key=lambda p: (p.count("/"), ENTRY_POINT_RANK[p.rsplit("/", 1)[-1]], p)
         )[:10],
-        "readme_excerpt": readme,
+        "readme_excerpt": project["summary"],
         "paths": paths,
         "commit_count": len(times),
         "first_commit_at": _iso(min(times)) if times else None,

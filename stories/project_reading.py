@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from stories.code_reading import SourceReading, first_sentences
+from stories.speech import CODE_SPAN, URL
 
 # Folders that only hold the real parts: their subfolders are the parts ("src/payments").
 CONTAINERS = {"src", "lib", "pkg", "internal", "packages", "crates", "cmd", "apps", "modules"}
@@ -32,9 +33,7 @@ INSTRUCTION_PROSE = re.compile(
 )
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 HTML_TAG = re.compile(r"<[^>]+>")
-CODE_SPAN = re.compile(r"`+([^`]*)`+")
-EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1(?![\w*])")
-URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
+EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1(?![\w*])")  # not snake_case inside words
 
 
 def part_of(path: str) -> str:

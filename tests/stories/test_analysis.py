@@ -2,12 +2,12 @@ import pytest
 
 from stories.analysis import (
     RepositoryError,
-    _readme_excerpt,
     analyze,
     head_commit_id,
     open_repository,
     parse_repo_url,
 )
+from stories.project_reading import readme_intro
 from tests.stories.factories import make_git_repository
 
 
@@ -71,14 +71,15 @@ def test_parse_repo_url(url, expected):
     assert parse_repo_url(url) == expected
 
 
-def test_readme_excerpt_is_prose_fit_to_read_aloud():
+def test_readme_intro_is_the_title_and_the_first_prose_that_describes():
     readme = (
-        "# Tool\n\n[![CI](https://ci/badge.svg)](https://ci)\n\nA **fast** tool for `git` users, "
-        "see [the docs](https://docs).\n\n```sh\nmake\n```\n\n| a | b |\n\n## Usage\n\nRun it.\n"
+        "# Tool\n\n[![CI](https://ci/badge.svg)](https://ci)\n\n## Installation\n\n```sh\nmake\n```\n\n"
+        "Run `pip install tool` first.\n\n## About\n\nA **fast** tool for `git` users, see [the docs](https://docs).\n\n"
+        "| a | b |\n\n## Usage\n\nRun it every morning before coffee.\n"
     )
-    assert _readme_excerpt(readme) == "A fast tool for git users, see the docs. Run it."
-    assert _readme_excerpt("Set `FOLIO_ADMIN_EMAIL` or *MY_VAR*, __really__.") == (
-        "Set FOLIO_ADMIN_EMAIL or MY_VAR, really."
+    assert readme_intro(readme) == ("Tool", "A fast tool for git users, see the docs.")
+    assert readme_intro("Set `FOLIO_ADMIN_EMAIL` or *MY_VAR*, __really__, please.")[1] == (
+        "Set FOLIO_ADMIN_EMAIL or MY_VAR, really, please."
     )
-    assert _readme_excerpt("word " * 500).endswith(" …")
-    assert len(_readme_excerpt("word " * 500)) <= 602
+    title, summary = readme_intro("Title\n=====\n\n" + "word " * 500)
+    assert title == "Title" and summary.endswith("…") and len(summary) <= 602
