@@ -8,6 +8,7 @@ used as given. Nothing here touches the database.
 
 import codecs
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -75,6 +76,7 @@ _SPREADSHEET_TEXT = re.compile(r'^="(.*)"$')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _FORMULA_STARTS = "=+-@\t\r"
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?(?:i|b|em|strong|u|s|a|span|p|div|blockquote|spoiler)(?:\s[^>]*)?>", re.IGNORECASE)
 
 
 class LibraryFileRefused(ValueError):
@@ -292,7 +294,9 @@ def _shelves(names: list[str], positions: dict[str, int], notes: list[str]) -> l
 
 
 def _review(raw: str, notes: list[str]) -> str:
-    text = _HTML_BREAK.sub("\n", _unneutralised(raw or "").replace("\r\n", "\n")).strip()
+    """A review as plain text: Goodreads writes its reviews as HTML (``<br/>``, ``<i>``, ``&amp;``)."""
+    text = _HTML_BREAK.sub("\n", _unneutralised(raw or "").replace("\r\n", "\n"))
+    text = html.unescape(_HTML_TAG.sub("", text)).strip()
     if len(text) > REVIEW_TEXT_MAX:
         notes.append(f"The review of {len(text):,} characters was shortened to {REVIEW_TEXT_MAX:,}.")
         text = text[:REVIEW_TEXT_MAX]

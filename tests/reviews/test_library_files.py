@@ -32,7 +32,7 @@ def test_goodreads_row_is_read_with_its_quirks():
             goodreads_row(
                 HUNGER_GAMES,
                 My_Rating="4",
-                My_Review="Gripping.<br/><br/>Would read again.",
+                My_Review='<i>Gripping</i>.<br/><br/>Would read <a href="https://x">again</a> &amp; again.',
                 Bookshelves="dystopia, favorites",
                 Bookshelves_with_positions="dystopia (#3), favorites (#12)",
                 Exclusive_Shelf="read",
@@ -49,7 +49,7 @@ def test_goodreads_row_is_read_with_its_quirks():
     assert entry["isbn10"] == "0439023483"  # ="0439023483", leading zero kept
     assert entry["isbn13"] == "9780439023481"
     assert entry["rating"] == 4
-    assert entry["review"] == "Gripping.\n\nWould read again."
+    assert entry["review"] == "Gripping.\n\nWould read again & again."
     assert entry["shelves"] == [
         {"name": "Read", "position": None},
         {"name": "dystopia", "position": 3},
