@@ -76,7 +76,9 @@ _SPREADSHEET_TEXT = re.compile(r'^="(.*)"$')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _FORMULA_STARTS = "=+-@\t\r"
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"</?(?:i|b|em|strong|u|s|a|span|p|div|blockquote|spoiler)(?:\s[^>]*)?>", re.IGNORECASE)
+_HTML_TAG = re.compile(
+    r"</?(?:i|b|em|strong|u|s|a|span|p|div|blockquote|spoiler)(?:\s[^>]*)?>", re.IGNORECASE
+)
 
 
 class LibraryFileRefused(ValueError):
