@@ -9,7 +9,7 @@ from accounts.clients import client_ident
 from accounts.models import KNOWN_THEMES, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
 from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin
-from core.admin_lists import LIST_PER_PAGE, FastChangelistMixin
+from core.admin_lists import LIST_PER_PAGE
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
@@ -146,7 +146,7 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
+class UserAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
     add_form = UserAddForm
     form = UserEditForm
     ordering = ["email"]
@@ -228,7 +228,7 @@ class ApiKeyAdminForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class ApiKeyAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ApiKeyAdminForm
     list_display = [
         "name",

@@ -10,7 +10,7 @@ from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from catalog.services import BOOK_WRITABLE_FIELDS
 from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin, two_lines
-from core.admin_lists import LIST_PER_PAGE, FastChangelistMixin
+from core.admin_lists import LIST_PER_PAGE
 
 
 class BookGenreInline(SafeFormsAdminMixin, admin.TabularInline):
@@ -95,7 +95,7 @@ def _cover(book: Book, *, height: int) -> str:
 
 
 @admin.register(Book)
-class BookAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class BookAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = BookAdminForm
     list_display = ["cover_thumbnail", "book", "year", "isbn", "rating"]
     list_display_links = ["book"]
@@ -243,7 +243,7 @@ class BookAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixi
 
 
 @admin.register(Genre)
-class GenreAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class GenreAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "book_count", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -23,7 +23,7 @@ from core.admin_forms import (
     short_date,
     two_lines,
 )
-from core.admin_lists import LIST_PER_PAGE, FastChangelistMixin
+from core.admin_lists import LIST_PER_PAGE
 
 
 def _book_picker(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
@@ -119,7 +119,7 @@ class HoldsBookFilter(admin.SimpleListFilter):
 
 
 @admin.register(Collection)
-class CollectionAdmin(FastChangelistMixin, ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class CollectionAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = CollectionAdminForm
     inlines = [GroupInline]
     list_display = ["collection", "visibility", "group_count", "book_count", "created_on"]

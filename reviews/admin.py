@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, short_date, two_lines
-from core.admin_lists import LIST_PER_PAGE, FastChangelistMixin
+from core.admin_lists import LIST_PER_PAGE
 from core.admin_paginators import EstimatedCountPaginator
 from reviews import selectors, services
 from reviews.models import HIDDEN_REASON_MAX, LibraryImport, LibraryImportRow, Review, RowOutcome
@@ -72,7 +72,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(FastChangelistMixin, ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     list_display = ["review", "stars", "status", "created_on"]
     list_display_links = ["review"]
@@ -210,7 +210,7 @@ class LibraryImportRowInline(admin.TabularInline):
 
 
 @admin.register(LibraryImport)
-class LibraryImportAdmin(FastChangelistMixin, _ReadOnlyAdmin):
+class LibraryImportAdmin(_ReadOnlyAdmin):
     list_display = ["import_file", "status", "progress", "matching", "changes"]
     list_display_links = ["import_file"]
     list_filter = ["status", "source", "created_at"]
@@ -280,7 +280,7 @@ class LibraryImportAdmin(FastChangelistMixin, _ReadOnlyAdmin):
 
 
 @admin.register(LibraryImportRow)
-class LibraryImportRowAdmin(FastChangelistMixin, _ReadOnlyAdmin):
+class LibraryImportRowAdmin(_ReadOnlyAdmin):
     list_display = ["row_title", "result"]
     list_display_links = ["row_title"]
     list_filter = ["outcome", "match_method"]

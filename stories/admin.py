@@ -7,7 +7,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, ServiceWritesAdminMixin
-from core.admin_lists import FastChangelistMixin
 from core.errors import ConflictError
 from stories import services
 from stories.api.ranges import ranged_file_response
@@ -74,7 +73,7 @@ class StoryAdminForm(forms.ModelForm):
 
 
 @admin.register(Story)
-class StoryAdmin(FastChangelistMixin, ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class StoryAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "user", "repository", "narrative_style", "status", "created_at", "completed_at"]
     list_filter = ["status", "narrative_style"]
     search_fields = ["title", "user__email", "repository__repo_name"]
@@ -206,7 +205,7 @@ class StoryAdmin(FastChangelistMixin, ServiceErrorsAdminMixin, SafeFormsAdminMix
 
 
 @admin.register(Repository)
-class RepositoryAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class RepositoryAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "default_branch", "last_analyzed_at", "created_at"]
     search_fields = ["repo_name", "repo_owner", "repo_url", "user__email"]
     list_select_related = ["user"]
@@ -240,7 +239,7 @@ class RepositoryAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdm
 
 
 @admin.register(StoryIntent)
-class StoryIntentAdmin(FastChangelistMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class StoryIntentAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "user", "intent_category", "expertise_level", "created_at"]
     list_filter = ["intent_category", "expertise_level"]
     search_fields = ["user__email", "repository__repo_name"]

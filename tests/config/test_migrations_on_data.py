@@ -7,24 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.services import api_key_create
-from catalog.models import BookGenre
-from collections_app import services as collections
-from favorites.services import favorite_add
-from ratelimits.services import rate_limit_hit
-from reviews import library_services
-from reviews.services import review_create
-from stories.models import StoryChapter
-from tests.accounts.factories import UserFactory
-from tests.catalog.factories import BookFactory, GenreFactory
-from tests.collections_app.factories import CollectionFactory
 from tests.config.test_migrations import APPS
-from tests.stories.factories import IntentFactory, StoryFactory
+from tests.every_table import rows_in_every_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,34 +41,6 @@ def _schema() -> str:
     )
 
 
-def _rows_in_every_table() -> None:
-    user = UserFactory()
-    user.groups.add(Group.objects.get_or_create(name="Curators")[0])
-    user.user_permissions.add(Permission.objects.first())
-    api_key_create(user=user, name="deploy", permissions=["reviews:write"])
-    genre = GenreFactory()
-    book, other = BookFactory(), BookFactory()
-    BookGenre.objects.create(book=book, genre=genre)
-    review_create(user=user, book=book, rating=4, review_text="Good.")
-    favorite_add(user=user, book=book)
-    collection = CollectionFactory(created_by=user)
-    group = collections.group_create(collection=collection, name="Now")
-    collections.group_set_books(group=group, books=[book, other])
-    rate_limit_hit(bucket="anon:test", limit=10, window_seconds=60)
-    intent = IntentFactory(user=user)
-    story = StoryFactory(user=user, repository=intent.repository)
-    StoryChapter.objects.create(story=story, chapter_number=1, title="One", script_segment="Text.")
-    header = "Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf\n"
-    waiting = library_services.library_import_start(  # its file is kept until a worker reads it
-        user=user, file_name="a.csv", data=f"{header}{book.title},{book.author},,,4,read\n".encode()
-    )
-    done = library_services.library_import_start(
-        user=user, file_name="b.csv", data=f"{header}{other.title},{other.author},,,5,read\n".encode()
-    )
-    library_services.library_import_run(import_id=done.pk)
-    assert waiting.pk != done.pk
-
-
 def _empty_tables() -> list[str]:
     empty = []
     with connection.cursor() as cursor:
@@ -96,13 +56,13 @@ def _empty_tables() -> list[str]:
     _pg_dump() is None, reason="pg_dump is not installed (it comes with PostgreSQL's client tools)"
 )
 def test_every_app_migrates_to_zero_and_back_with_rows_and_the_schema_is_unchanged():
-    _rows_in_every_table()
+    rows_in_every_table()
     assert _empty_tables() == []
     before = _schema()
     for app in APPS:
         call_command("migrate", app, "zero", verbosity=0)
         call_command("migrate", verbosity=0)
-        _rows_in_every_table()  # the next app goes to zero from tables holding rows again
+        rows_in_every_table()  # the next app goes to zero from tables holding rows again
     assert _schema() == before
 
 
