@@ -10,6 +10,7 @@ from accounts.models import KNOWN_THEMES, ApiKey, ApiKeyScope, User, UserPrefere
 from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
 from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin
 from core.admin_lists import LIST_PER_PAGE
+from core.admin_paginators import EstimatedCountPaginator
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
@@ -162,6 +163,7 @@ class UserAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, DjangoUserAdmin):
     list_filter = ["subscription_tier", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name", "external_auth_id"]
     readonly_fields = ["created_at", "updated_at", "last_login"]
+    paginator = EstimatedCountPaginator
     list_per_page = LIST_PER_PAGE
     show_full_result_count = False
     fieldsets = [
@@ -246,6 +248,7 @@ class ApiKeyAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin
     fields = ["user", *KEY_SUMMARY, "created_at"]
     readonly_fields = ["user", "prefix", "last_used_at", "created_at"]
     actions = ["revoke"]
+    paginator = EstimatedCountPaginator
     list_per_page = LIST_PER_PAGE
     show_full_result_count = False
 

@@ -10,7 +10,8 @@ from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from catalog.services import BOOK_WRITABLE_FIELDS
 from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin, two_lines
-from core.admin_lists import LIST_PER_PAGE
+from core.admin_lists import LIST_PER_PAGE, IndexedValuesListFilter
+from core.admin_paginators import EstimatedCountPaginator
 
 
 class BookGenreInline(SafeFormsAdminMixin, admin.TabularInline):
@@ -99,12 +100,13 @@ class BookAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = BookAdminForm
     list_display = ["cover_thumbnail", "book", "year", "isbn", "rating"]
     list_display_links = ["book"]
-    list_filter = [GenreListFilter, CenturyListFilter, "language_code"]
+    list_filter = [GenreListFilter, CenturyListFilter, ("language_code", IndexedValuesListFilter)]
     search_fields = ["title"]  # replaced by full-text search below
     search_help_text = (
         'Full-text search of title, author and description; or an ISBN. "Quotes" and -word work.'
     )
     inlines = [BookGenreInline]
+    paginator = EstimatedCountPaginator
     list_per_page = LIST_PER_PAGE
     show_full_result_count = False
     ordering = ["title", "id"]

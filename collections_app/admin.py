@@ -24,6 +24,7 @@ from core.admin_forms import (
     two_lines,
 )
 from core.admin_lists import LIST_PER_PAGE
+from core.admin_paginators import EstimatedCountPaginator
 
 
 def _book_picker(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
@@ -128,6 +129,7 @@ class CollectionAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelA
     search_fields = ["name", "created_by__email"]
     autocomplete_fields = ["created_by"]
     list_select_related = ["created_by"]
+    paginator = EstimatedCountPaginator
     list_per_page = LIST_PER_PAGE
     show_full_result_count = False
 

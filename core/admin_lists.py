@@ -12,11 +12,13 @@ Changelists with ``list_editable`` (a form per row) are left to Django's own ren
 """
 
 import datetime
+import html
+import operator
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.admin import helpers
+from django.contrib.admin import AllValuesFieldListFilter, helpers
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import (  # type: ignore[attr-defined]
     _boolean_icon,
@@ -33,9 +35,8 @@ from django.contrib.admin.utils import (  # type: ignore[attr-defined]
 )
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.urls import NoReverseMatch
-from django.utils.html import conditional_escape, escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -49,6 +50,13 @@ _PK_MARK = "folio0row0pk0mark"
 _URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 _TEXT_FIELDS = (models.CharField, models.TextField)
 _NOWRAP_FIELDS = (models.DateField, models.TimeField, models.ForeignKey)
+
+
+def _html(value: Any) -> str:
+    """Django's ``conditional_escape`` without its lazy-argument wrapper (called for every cell)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _is_blank(value: Any) -> bool:
@@ -78,6 +86,20 @@ class _Column:
             classes = ["action-checkbox"]
         self.classes = " ".join(classes)
         self.display: Callable[[Any], Any] = self._display_for(self.field)
+        # A column that is not a model field: what lookup_field would find, looked up once when it is
+        # the same for every row (the model admin's method, a callable, the primary key).
+        self.method: Callable[[Any], Any] | None = None
+        self.boolean = False
+        if self.field is None:
+            if field is not None:  # an auto-created field: its value, shown as a plain value
+                self.method = operator.attrgetter(name)
+            elif callable(name):
+                self.method = name
+            elif hasattr(self.model_admin, name) and name != "__str__":
+                self.method = getattr(self.model_admin, name)
+            if self.method is not None and field is None:
+                self.empty = getattr(self.method, "empty_value_display", empty)
+                self.boolean = getattr(self.method, "boolean", False)
 
     def _display_for(self, field: models.Field | None) -> Callable[[Any], Any]:
         """The cell's text for a value of a model field (Django's ``display_for_field``), the common
@@ -131,6 +153,14 @@ class _Column:
             if _is_blank(value):
                 value = ""
             return self.display(value), self.classes
+        if self.method is not None:
+            try:
+                value = self.method(obj)
+            except ObjectDoesNotExist:
+                return self.empty, self.classes
+            if _is_blank(value):
+                value = ""
+            return self._shown(value, display_for_value(value, self.empty, self.boolean))
         try:
             _, attr, value = lookup_field(self.name, obj, self.model_admin)
         except ObjectDoesNotExist:
@@ -141,7 +171,9 @@ class _Column:
         boolean = getattr(attr, "boolean", False)
         if isinstance(attr, property) and hasattr(attr, "fget"):
             boolean = getattr(attr.fget, "boolean", False)
-        shown = display_for_value(value, empty, boolean)
+        return self._shown(value, display_for_value(value, empty, boolean))
+
+    def _shown(self, value: Any, shown: Any) -> tuple[Any, str]:
         if isinstance(value, (datetime.date, datetime.time)):
             return shown, f"{self.classes} nowrap"
         return shown, self.classes
@@ -185,23 +217,23 @@ class ChangelistPlan:
         return before, after
 
     def _checkbox(self, obj) -> SafeString:
-        label = self.checkbox_label.format(escape(str(obj)))
+        label = self.checkbox_label.format(_html(str(obj)))
         return mark_safe(
-            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(str(obj.pk))}" '
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{_html(str(obj.pk))}" '
             f'class="action-select" aria-label="{label}">'
         )
 
-    def _link(self, obj, html: str) -> str:
+    def _link(self, obj, text: str) -> str:
         if self.url is None:  # no change view to link to: the text alone, as Django
-            return html
+            return text
         cl = self.cl
         before, after = self.url
         pk = urllib.parse.quote(str(quote(getattr(obj, cl.pk_attname))), safe=_URL_SAFE)
         opener = ""
         if cl.is_popup:
             value = obj.serializable_value(str(cl.to_field) if cl.to_field else self.pk_attname)
-            opener = f' data-popup-opener="{conditional_escape(value)}"'
-        return f'<a href="{escape(before + pk + after)}"{opener}>{html}</a>'
+            opener = f' data-popup-opener="{_html(value)}"'
+        return f'<a href="{_html(before + pk + after)}"{opener}>{text}</a>'
 
     def row(self, obj) -> SafeString:
         cells = []
@@ -210,10 +242,10 @@ class ChangelistPlan:
                 shown, classes = self._checkbox(obj), column.classes
             else:
                 shown, classes = column.cell(obj)
-            html: str = conditional_escape(shown)
+            text = _html(shown)
             if column.link:
-                html = self._link(obj, html)
-            cells.append(f'<{column.tag} class="{classes}">{html}</{column.tag}>')
+                text = self._link(obj, text)
+            cells.append(f'<{column.tag} class="{classes}">{text}</{column.tag}>')
         return mark_safe("".join(cells))
 
 
@@ -228,3 +260,40 @@ def result_rows(cl: ChangeList) -> list[list[SafeString]]:
     """Each row of the page as one piece of HTML, for ``admin/change_list_results.html``."""
     plan = ChangelistPlan(cl)
     return [[plan.row(obj)] for obj in cl.result_list]
+
+
+class IndexedValuesListFilter(AllValuesFieldListFilter):
+    """Django's filter by every value of a column, its choices read through the column's index.
+
+    Django's ``SELECT DISTINCT`` reads the whole table (7 ms on 10,000 books); a recursive query that
+    jumps from one value to the next in the index reads one index entry a value. For a column of the
+    model's own table, indexed, on an admin whose queryset lists every row.
+    """
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        # A list where Django keeps a queryset: both are only iterated.
+        self.lookup_choices = distinct_values(model._meta.db_table, field.column)  # type: ignore[assignment]
+
+
+def distinct_values(table: str, column: str) -> list[Any]:
+    """The column's values in order, ``None`` last when a row holds NULL, one index probe a value."""
+    table, column = connection.ops.quote_name(table), connection.ops.quote_name(column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE found(value, n) AS (
+                (SELECT {column}, 1 FROM {table} WHERE {column} IS NOT NULL ORDER BY {column} LIMIT 1)
+                UNION ALL
+                SELECT (SELECT {column} FROM {table} WHERE {column} > found.value ORDER BY {column} LIMIT 1),
+                       found.n + 1
+                FROM found WHERE found.value IS NOT NULL
+            )
+            SELECT value FROM (
+                SELECT value, n FROM found WHERE value IS NOT NULL
+                UNION ALL
+                SELECT NULL, NULL WHERE EXISTS (SELECT 1 FROM {table} WHERE {column} IS NULL)
+            ) everything ORDER BY n NULLS LAST
+            """
+        )
+        return [value for (value,) in cursor.fetchall()]

@@ -7,7 +7,7 @@ from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from core.admin_lists import ChangelistPlan, result_rows
+from core.admin_lists import ChangelistPlan, distinct_values, result_rows
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory, GenreFactory
 from tests.collections_app.factories import CollectionFactory
@@ -81,3 +81,19 @@ def test_a_changelist_with_list_editable_keeps_djangos_forms(admin_client, rows_
     response = admin_client.get(reverse("admin:auth_group_changelist"))
     assert response.status_code == 200
     assert b'name="form-0-name"' in response.content
+
+
+def test_the_language_filter_offers_every_language_once_in_order(admin_client):
+    for code in ["fr", "en", "", "en", "de", "fr"]:
+        BookFactory(language_code=code)
+    response = admin_client.get(reverse("admin:catalog_book_changelist"))
+    [language] = [spec for spec in response.context["cl"].filter_specs if spec.title == "language code"]
+    assert list(language.lookup_choices) == ["", "de", "en", "fr"]
+
+
+def test_distinct_values_list_null_last(django_user_model):
+    UserFactory(usage_quota=5)
+    UserFactory(usage_quota=None)
+    UserFactory(usage_quota=2)
+    UserFactory(usage_quota=5)
+    assert distinct_values(django_user_model._meta.db_table, "usage_quota") == [2, 5, None]
