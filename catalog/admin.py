@@ -10,7 +10,7 @@ from catalog.isbn import InvalidIsbn, normalize_isbn
 from catalog.models import Book, BookGenre, Genre
 from catalog.services import BOOK_WRITABLE_FIELDS
 from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin, two_lines
-from core.admin_lists import LIST_PER_PAGE, IndexedValuesListFilter
+from core.admin_lists import LIST_PER_PAGE, IndexedValuesListFilter, ListColumnsMixin
 from core.admin_paginators import EstimatedCountPaginator
 
 
@@ -96,9 +96,18 @@ def _cover(book: Book, *, height: int) -> str:
 
 
 @admin.register(Book)
-class BookAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class BookAdmin(ListColumnsMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = BookAdminForm
     list_display = ["cover_thumbnail", "book", "year", "isbn", "rating"]
+    list_columns = [
+        "title",
+        "author",
+        "cover_image_url",
+        "publication_year",
+        "isbn",
+        "average_rating",
+        "total_reviews",
+    ]
     list_display_links = ["book"]
     list_filter = [GenreListFilter, CenturyListFilter, ("language_code", IndexedValuesListFilter)]
     search_fields = ["title"]  # replaced by full-text search below

@@ -23,7 +23,7 @@ from core.admin_forms import (
     short_date,
     two_lines,
 )
-from core.admin_lists import LIST_PER_PAGE
+from core.admin_lists import LIST_PER_PAGE, ListColumnsMixin
 from core.admin_paginators import EstimatedCountPaginator
 
 
@@ -120,10 +120,11 @@ class HoldsBookFilter(admin.SimpleListFilter):
 
 
 @admin.register(Collection)
-class CollectionAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class CollectionAdmin(ListColumnsMixin, ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = CollectionAdminForm
     inlines = [GroupInline]
     list_display = ["collection", "visibility", "group_count", "book_count", "created_on"]
+    list_columns = ["name", "visibility", "created_at", "created_by__email"]
     list_display_links = ["collection"]
     list_filter = ["visibility", HoldsBookFilter]
     search_fields = ["name", "created_by__email"]

@@ -1,3 +1,5 @@
+import datetime
+import functools
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -5,8 +7,8 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import format_html
 
 from core.errors import ConflictError, QuotaExceededError
@@ -172,4 +174,13 @@ def two_lines(first: str, second: str) -> str:
 
 
 def short_date(moment) -> str:
-    return date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT") if moment else "—"
+    """A changelist's date column: the day in the curator's time zone, in the locale's short format."""
+    if not moment:
+        return "—"
+    return _short_date(timezone.localdate(moment), get_format("SHORT_DATE_FORMAT"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_date(day: datetime.date, format_string: str) -> str:
+    # A page of rows shares a handful of days: each is formatted once (a day's text never changes).
+    return dateformat.format(day, format_string)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin_forms import SafeFormsAdminMixin, ServiceErrorsAdminMixin, short_date, two_lines
-from core.admin_lists import LIST_PER_PAGE
+from core.admin_lists import LIST_PER_PAGE, ListColumnsMixin
 from core.admin_paginators import EstimatedCountPaginator
 from reviews import selectors, services
 from reviews.models import HIDDEN_REASON_MAX, LibraryImport, LibraryImportRow, Review, RowOutcome
@@ -72,9 +72,10 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(ListColumnsMixin, ServiceErrorsAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     list_display = ["review", "stars", "status", "created_on"]
+    list_columns = ["rating", "created_at", "hidden_at", "hidden_reason", "book__title", "user__email"]
     list_display_links = ["review"]
     list_filter = [VisibilityFilter, "rating", "created_at"]
     search_fields = ["book__title", "user__email"]

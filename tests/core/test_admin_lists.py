@@ -5,9 +5,14 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalog.models import Book
+from collections_app.models import Collection
 from core.admin_lists import ChangelistPlan, distinct_values, result_rows
+from reviews.models import Review
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory, GenreFactory
 from tests.collections_app.factories import CollectionFactory
@@ -97,3 +102,25 @@ def test_distinct_values_list_null_last(django_user_model):
     UserFactory(usage_quota=2)
     UserFactory(usage_quota=5)
     assert distinct_values(django_user_model._meta.db_table, "usage_quota") == [2, 5, None]
+
+
+def _changelist_queries(client, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), len(response.context["cl"].result_list)
+
+
+@pytest.mark.parametrize("model", [Review, Collection, Book])
+def test_a_changelist_reading_some_columns_reads_no_other_per_row(admin_client, rows_everywhere, model):
+    """``list_columns`` holds every column the rows show: more rows, not more queries (a column left
+    out would be read row by row)."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    before, rows_before = _changelist_queries(admin_client, url)
+    for _ in range(4):
+        reader = UserFactory()
+        ReviewFactory(user=reader, book=BookFactory(cover_image_url="https://example.org/c.jpg"))
+        CollectionFactory(created_by=reader)
+    after, rows_after = _changelist_queries(admin_client, url)
+    assert rows_after >= rows_before + 4
+    assert after == before
