@@ -321,3 +321,55 @@ def distinct_values(table: str, column: str) -> list[Any]:
             """
         )
         return [value for (value,) in cursor.fetchall()]
+
+
+def nav_sidebar(apps: list[dict], path: str) -> SafeString:
+    """Django's ``admin/nav_sidebar.html`` (the app list without change links), without a template
+    loop: on every admin page it cost more than a 50-row changelist's rows now do."""
+    here = urllib.parse.quote(path)  # as the template's ``request.path|urlencode``
+    parts = [
+        f'<button class="sticky toggle-nav-sidebar" id="toggle-nav-sidebar" '
+        f'aria-label="{_html(gettext("Toggle navigation"))}"></button>\n'
+        f'<nav class="sticky" id="nav-sidebar" aria-label="{_html(gettext("Sidebar"))}">\n'
+        f'  <input type="search" id="nav-filter"\n'
+        f'         placeholder="{_html(gettext("Start typing to filter…"))}"\n'
+        f'         aria-label="{_html(gettext("Filter navigation items"))}">\n'
+    ]
+    if not apps:
+        parts.append(f"<p>{_html(gettext('You don’t have permission to view or edit anything.'))}</p>\n")
+    headers = "".join(
+        f'<th scope="col">{_html(gettext(text))}</th>'
+        for text in ("Model name", "Add link", "Change or view list link")
+    )
+    for app in apps:
+        label = _html(app["app_label"])
+        current = " current-app" if app["app_url"] in here else ""
+        title = gettext("Models in the %(name)s application") % {"name": _html(app["name"])}
+        parts.append(
+            f'<div class="app-{label} module{current}">\n<table>\n<caption>\n'
+            f'<a href="{_html(app["app_url"])}" class="section" title="{title}">{_html(app["name"])}</a>\n'
+            f'</caption>\n<thead class="visually-hidden">\n<tr>{headers}</tr>\n</thead>\n'
+        )
+        for model in app["models"]:
+            name = _html(model["object_name"].lower())
+            admin_url = model.get("admin_url")
+            is_current = bool(admin_url) and admin_url in here
+            parts.append(f'<tr class="model-{name}{" current-model" if is_current else ""}">\n')
+            parts.append(f'<th scope="row" id="{label}-{name}">\n')
+            if admin_url:
+                aria = ' aria-current="page"' if is_current else ""
+                parts.append(f'<a href="{_html(admin_url)}"{aria}>{_html(model["name"])}</a>\n')
+            else:
+                parts.append(f"{_html(model['name'])}\n")
+            parts.append("</th>\n")
+            if model.get("add_url"):
+                parts.append(
+                    f'<td><a href="{_html(model["add_url"])}" class="addlink" '
+                    f'aria-describedby="{label}-{name}">{_html(gettext("Add"))}</a></td>\n'
+                )
+            else:
+                parts.append("<td></td>\n")
+            parts.append("</tr>\n")
+        parts.append("</table>\n</div>\n")
+    parts.append("</nav>\n")
+    return mark_safe("".join(parts))

@@ -72,7 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "libraries": {"folio_admin_list": "core.templatetags.folio_admin_list"},
+            "libraries": {"folio_admin": "core.templatetags.folio_admin"},
         },
     },
 ]

@@ -1,17 +1,22 @@
 """Changelist rows written by ``core.admin_lists`` are Django's own, byte for byte, on every registered
 changelist: sorted, filtered, searched, in a popup, and with markup and blank values in the data."""
 
+import re
+from pathlib import Path
+
+import django.contrib.admin
 import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import items_for_result
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.models import Book
 from collections_app.models import Collection
-from core.admin_lists import ChangelistPlan, distinct_values, result_rows
+from core.admin_lists import ChangelistPlan, distinct_values, nav_sidebar, result_rows
 from reviews.models import Review
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory, GenreFactory
@@ -124,3 +129,42 @@ def test_a_changelist_reading_some_columns_reads_no_other_per_row(admin_client, 
     after, rows_after = _changelist_queries(admin_client, url)
     assert rows_after >= rows_before + 4
     assert after == before
+
+
+def _django_template(name: str):
+    """Django's own admin template, not the project's override of the same name."""
+    source = (Path(django.contrib.admin.__file__).parent / "templates" / name).read_text()
+    return engines["django"].from_string(source)
+
+
+def _tags_only(page: str) -> str:
+    return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", page)).strip()
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/catalog/book/", "/admin/reviews/review/1/change/", "/admin/auth/"]
+)
+@pytest.mark.parametrize("superuser", [True, False])
+def test_the_sidebar_is_the_html_django_writes(rf, path, superuser):
+    staff = UserFactory(is_staff=True, is_superuser=superuser)
+    if not superuser:  # a curator who may see books and reviews only
+        for codename in ("view_book", "add_book", "view_review"):
+            staff.user_permissions.add(Permission.objects.get(codename=codename))
+        staff = type(staff).objects.get(pk=staff.pk)
+    request = rf.get(path)
+    request.user = staff
+    apps = admin.site.get_app_list(request)
+    assert any(app["app_label"] == "catalog" for app in apps)
+    expected = _django_template("admin/nav_sidebar.html").render({"available_apps": apps}, request)
+    assert _tags_only(nav_sidebar(apps, request.path)) == _tags_only(expected)
+
+
+def test_the_sidebar_of_a_curator_without_permissions(rf):
+    request = rf.get("/admin/")
+    expected = _django_template("admin/nav_sidebar.html").render({"available_apps": []}, request)
+    assert _tags_only(nav_sidebar([], "/admin/")) == _tags_only(expected)
+
+
+def test_admin_pages_serve_the_sidebar(admin_client):
+    page = admin_client.get(reverse("admin:catalog_book_changelist")).content.decode()
+    assert 'id="nav-sidebar"' in page and 'class="model-book current-model"' in page

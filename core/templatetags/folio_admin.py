@@ -1,4 +1,5 @@
-"""``{% folio_result_list cl %}``: Django's ``result_list`` with rows written by ``core.admin_lists``."""
+"""The admin's busiest template pieces written in Python (``core.admin_lists``), with Django's HTML:
+``{% folio_result_list cl %}`` for a changelist's rows, ``{% folio_nav_sidebar %}`` for the sidebar."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import (
@@ -9,7 +10,7 @@ from django.contrib.admin.templatetags.admin_list import (
 )
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 
-from core.admin_lists import result_rows
+from core.admin_lists import nav_sidebar, result_rows
 
 register = template.Library()
 
@@ -33,3 +34,8 @@ def folio_result_list_tag(parser, token):
     return InclusionAdminNode(  # type: ignore[call-arg]  # the stubs lag Django's signature
         parser, token, func=folio_result_list, template_name="change_list_results.html", takes_context=False
     )
+
+
+@register.simple_tag(takes_context=True)
+def folio_nav_sidebar(context):
+    return nav_sidebar(context.get("available_apps") or [], context["request"].path)
