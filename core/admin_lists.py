@@ -18,6 +18,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.admin import AllValuesFieldListFilter, helpers
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import (  # type: ignore[attr-defined]
@@ -37,6 +38,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import connection, models
 from django.urls import NoReverseMatch
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -128,6 +131,16 @@ class _Column:
             return lambda value: (
                 icons[value] if value is None or type(value) is bool else _boolean_icon(value)
             )
+        if isinstance(field, models.DateTimeField):
+            moment = _DateTimeDisplay(get_format("DATETIME_FORMAT"))
+            empty_values = field.empty_values
+
+            def datetime_cell(value):
+                if type(value) is not datetime.datetime:
+                    return display_for_field(value, field, empty, avoid_link=link)
+                return empty if value in empty_values else moment(value)
+
+            return datetime_cell
         if isinstance(field, _TEXT_FIELDS) and not isinstance(field, models.URLField):
             empty_values = field.empty_values
 
@@ -177,6 +190,29 @@ class _Column:
         if isinstance(value, (datetime.date, datetime.time)):
             return shown, f"{self.classes} nowrap"
         return shown, self.classes
+
+
+class _DateTimeDisplay:
+    """``formats.localize(timezone.template_localtime(value))`` for one page: the format is split into
+    its pieces and the time zone found once, not for every cell."""
+
+    def __init__(self, format_string: str):
+        self.pieces = [
+            (bool(index % 2), piece if index % 2 else dateformat.re_escaped.sub(r"\1", piece))
+            for index, piece in enumerate(dateformat.re_formatchars.split(format_string))
+            if piece
+        ]
+        self.zone = timezone.get_current_timezone() if settings.USE_TZ else None
+
+    def __call__(self, value: datetime.datetime) -> str:
+        if (
+            self.zone is not None
+            and not timezone.is_naive(value)
+            and getattr(value, "convert_to_local_time", True)
+        ):
+            value = value.astimezone(self.zone)
+        shown = dateformat.DateFormat(value)
+        return "".join(str(getattr(shown, piece)()) if is_code else piece for is_code, piece in self.pieces)
 
 
 class ChangelistPlan:

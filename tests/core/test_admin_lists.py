@@ -1,7 +1,9 @@
 """Changelist rows written by ``core.admin_lists`` are Django's own, byte for byte, on every registered
 changelist: sorted, filtered, searched, in a popup, and with markup and blank values in the data."""
 
+import datetime
 import re
+import zoneinfo
 from pathlib import Path
 
 import django.contrib.admin
@@ -13,6 +15,7 @@ from django.db import connection
 from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Book
 from collections_app.models import Collection
@@ -168,3 +171,12 @@ def test_the_sidebar_of_a_curator_without_permissions(rf):
 def test_admin_pages_serve_the_sidebar(admin_client):
     page = admin_client.get(reverse("admin:catalog_book_changelist")).content.decode()
     assert 'id="nav-sidebar"' in page and 'class="model-book current-model"' in page
+
+
+def test_dates_are_shown_in_the_active_time_zone_as_django_shows_them(admin_client, rows_everywhere):
+    UserFactory(created_at=datetime.datetime(2024, 12, 31, 23, 30, tzinfo=datetime.UTC))
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Kolkata")):
+        response = admin_client.get(reverse("admin:accounts_user_changelist"))
+        cl = response.context["cl"]
+        assert [row for [row] in result_rows(cl)] == _django_rows(cl)
+    assert "Jan. 1, 2025, 5 a.m." in response.content.decode()
