@@ -5,7 +5,9 @@ from datetime import datetime, time, timedelta
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import connection
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.models import User
 from catalog.models import Book
@@ -73,8 +75,39 @@ class FolioAdminSite(admin.AdminSite):
     site_title = "Folio administration"
     index_title = "Catalog, readers and stories"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._app_lists: dict[tuple, list[dict]] = {}
+
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
+
+    def get_app_list(self, request, app_label=None):
+        # What the curator may do with each model is the request's to answer; the list built from the
+        # answers (names, and some forty reversed URLs that cost more than a page of rows) is the same for
+        # every request answering the same, so it is built once per process for each set of answers.
+        key = (
+            get_script_prefix(),
+            get_urlconf(),
+            get_language(),
+            app_label,
+            self._permissions(request, app_label),
+        )
+        try:
+            return self._app_lists[key]
+        except KeyError:
+            app_list = super().get_app_list(request, app_label)
+        if len(self._app_lists) < 1_000:  # a handful of distinct sets of permissions in practice
+            self._app_lists[key] = app_list
+        return app_list
+
+    def _permissions(self, request, app_label) -> tuple:
+        return tuple(
+            (model, tuple(model_admin.get_model_perms(request).items()))
+            for model, model_admin in self._registry.items()
+            if (app_label is None or model._meta.app_label == app_label)
+            and model_admin.has_module_permission(request)
+        )
 
     def index(self, request, extra_context=None):
         return super().index(request, {**(extra_context or {}), "dashboard": dashboard()})

@@ -24,6 +24,7 @@ from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import (  # type: ignore[attr-defined]
     _boolean_icon,
     _coerce_field_name,
+    result_headers,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (  # type: ignore[attr-defined]
@@ -41,7 +42,8 @@ from django.urls import NoReverseMatch
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 # Rows a page for the large tables (books, readers, reviews, keys, collections).
@@ -92,6 +94,7 @@ class _Column:
         # A column that is not a model field: what lookup_field would find, looked up once when it is
         # the same for every row (the model admin's method, a callable, the primary key).
         self.method: Callable[[Any], Any] | None = None
+        self.plain_numbers = not settings.USE_THOUSAND_SEPARATOR
         self.boolean = False
         if self.field is None:
             if field is not None:  # an auto-created field: its value, shown as a plain value
@@ -171,6 +174,12 @@ class _Column:
                 value = self.method(obj)
             except ObjectDoesNotExist:
                 return self.empty, self.classes
+            kind = type(value)
+            if not self.boolean:  # the common kinds, as display_for_value shows them
+                if kind is str or kind is SafeString:
+                    return (value if value.strip() else self.empty), self.classes
+                if kind is int and self.plain_numbers:
+                    return str(value), self.classes
             if _is_blank(value):
                 value = ""
             return self._shown(value, display_for_value(value, self.empty, self.boolean))
@@ -292,10 +301,51 @@ class _MarkedRow:
         setattr(self, pk_attname, _PK_MARK)
 
 
-def result_rows(cl: ChangeList) -> list[list[SafeString]]:
-    """Each row of the page as one piece of HTML, for ``admin/change_list_results.html``."""
+def result_rows(cl: ChangeList) -> list[SafeString]:
+    """Each row of the page as one piece of HTML (its cells, without the ``<tr>``)."""
     plan = ChangelistPlan(cl)
-    return [[plan.row(obj)] for obj in cl.result_list]
+    return [plan.row(obj) for obj in cl.result_list]
+
+
+def results_table(cl: ChangeList) -> SafeString:
+    """Django's ``admin/change_list_results.html`` for a changelist without ``list_editable``: the
+    headers and the rows, written without the template's loops (a template pass per row and per
+    header cost a third as much as the rows themselves)."""
+    rows = result_rows(cl)
+    if not rows:
+        return mark_safe("\n\n\n")
+    headers: list[dict[str, Any]] = list(result_headers(cl))
+    sorted_fields = sum(1 for header in headers if header["sortable"] and header["sorted"])
+    parts = ['\n\n\n<div class="results">\n<table id="result_list">\n<thead>\n<tr>\n']
+    for header in headers:
+        parts.append(f'\n<th scope="col"{header["class_attrib"]}>\n   ')
+        if header["sortable"] and header["sort_priority"] > 0:
+            parts.append(
+                f'\n       <div class="sortoptions">\n'
+                f'         <a class="sortremove" href="{_html(header["url_remove"])}" '
+                f'title="{_html(gettext("Remove from sorting"))}"></a>\n         '
+            )
+            if sorted_fields > 1:
+                priority = _html(header["sort_priority"])
+                title = gettext("Sorting priority: %(priority_number)s") % {"priority_number": priority}
+                parts.append(f'<span class="sortpriority" title="{title}">{priority}</span>')
+            direction = "ascending" if header["ascending"] else "descending"
+            parts.append(
+                f'\n         <a href="{_html(header["url_toggle"])}" class="toggle {direction}" '
+                f'title="{_html(gettext("Toggle sorting"))}"></a>\n       </div>\n   '
+            )
+        label = header["text"]  # capitalised as the template's ``capfirst``, which keeps markup safe
+        text = capfirst(str(label))
+        text = text if isinstance(label, SafeData) else _html(text)
+        if header["sortable"]:
+            text = f'<a href="{_html(header["url_primary"])}">{text}</a>'
+        else:
+            text = f"<span>{text}</span>"
+        parts.append(f'\n   <div class="text">{text}</div>\n   <div class="clear"></div>\n</th>')
+    parts.append("\n</tr>\n</thead>\n<tbody>\n")
+    parts.extend(f"\n\n<tr>{row}</tr>\n" for row in rows)
+    parts.append("\n</tbody>\n</table>\n</div>\n\n")
+    return mark_safe("".join(parts))
 
 
 class ColumnsChangeList(ChangeList):

@@ -12,13 +12,19 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
-        if getattr(queryset, "query", None) is not None and not queryset.query.where:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [queryset.model._meta.db_table],
-                )
-                row = cursor.fetchone()
-            if row and row[0] > self.estimate_above:
-                return row[0]
-        return super().count
+        if getattr(queryset, "query", None) is None or queryset.query.where:
+            return super().count
+        # One statement either way: the estimate, or the exact count when the estimate is small (a
+        # round trip fewer than asking for the estimate first).
+        rows, params = queryset.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT CASE WHEN reltuples > %s THEN reltuples::bigint
+                            ELSE (SELECT COUNT(*) FROM ({rows}) AS listed) END
+                FROM pg_class WHERE oid = %s::regclass
+                """,
+                [self.estimate_above, *params, queryset.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else super().count

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -58,3 +60,25 @@ def test_the_index_costs_the_same_queries_with_more_data(admin_client):
     page = admin_client.get("/admin/").content.decode()
     assert "Reviews per day, last 30 days (12)" in page
     assert page.count('<span style="height:') == CHART_DAYS
+
+
+def _curator(*codenames: str):
+    curator = UserFactory(is_staff=True)
+    curator.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return type(curator).objects.get(pk=curator.pk)  # permissions are cached on the instance
+
+
+def test_the_app_list_is_djangos_for_each_curators_permissions(rf):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    readers = _curator("view_book", "view_review")
+    editor = _curator("view_book", "add_book", "change_book")
+    for user in [superuser, readers, editor, superuser, readers]:  # served again from the built lists
+        request = rf.get("/admin/")
+        request.user = user
+        assert admin.site.get_app_list(request) == admin.AdminSite.get_app_list(admin.site, request)
+        assert admin.site.get_app_list(request, "catalog") == admin.AdminSite.get_app_list(
+            admin.site, request, "catalog"
+        )
+    request.user = readers
+    [catalog] = [app for app in admin.site.get_app_list(request) if app["app_label"] == "catalog"]
+    assert [(model["object_name"], model["add_url"]) for model in catalog["models"]] == [("Book", None)]

@@ -1,7 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from core.admin_forms import SafeJSONField
+from core.admin_forms import SafeJSONField, two_lines
 from core.json import MAX_JSON_DEPTH
 from tests.stories.factories import IntentFactory
 
@@ -67,3 +69,17 @@ def test_admin_autocomplete_with_an_id_that_is_not_an_id_redisplays_the_form(adm
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert error in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Plain", "text"), ("<b>\"Tom\" & 'Jerry'</b>", "<i>x</i>"), (mark_safe("<b>ok</b>"), "")],
+)
+def test_two_lines_escapes_each_line_once_and_keeps_safe_markup(first, second):
+    assert two_lines(first, second) == format_html(
+        '<span class="folio-clip" title="{}">{}</span><br><span class="folio-clip help" title="{}">{}</span>',
+        first,
+        first,
+        second,
+        second,
+    )

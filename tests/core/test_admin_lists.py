@@ -9,7 +9,7 @@ from pathlib import Path
 import django.contrib.admin
 import pytest
 from django.contrib import admin
-from django.contrib.admin.templatetags.admin_list import items_for_result
+from django.contrib.admin.templatetags.admin_list import items_for_result, result_list
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.template import engines
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from catalog.models import Book
 from collections_app.models import Collection
-from core.admin_lists import ChangelistPlan, distinct_values, nav_sidebar, result_rows
+from core.admin_lists import ChangelistPlan, distinct_values, nav_sidebar, result_rows, results_table
 from reviews.models import Review
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory, GenreFactory
@@ -67,12 +67,27 @@ def test_every_changelists_rows_are_the_html_django_writes(admin_client, rows_ev
         cl = response.context["cl"]
         expected = _django_rows(cl)
         assert expected or "q=" in query, f"{url}{query} lists no rows"  # a search may find none
-        assert [row for [row] in result_rows(cl)] == expected, url + query
+        assert result_rows(cl) == expected, url + query
         page = response.content.decode()
         for row in expected:  # and the page served them
             assert f"<tr>{row}</tr>" in page
         if "_popup" in query and expected:
             assert "data-popup-opener" in expected[0]
+
+
+@pytest.mark.parametrize("query", [*QUERIES, "?o=3.-1", "?o=-3.2.1", "?q=no-such-thing-anywhere"])
+def test_every_changelists_table_is_the_html_django_writes(admin_client, rows_everywhere, query):
+    """Headers (sorted by one column and by several, ascending and descending) and rows, or nothing."""
+    table = _django_template("admin/change_list_results.html")
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = admin_client.get(url + query)
+        if response.status_code == 302:  # Django's answer to a sort by a column the changelist lacks
+            continue
+        cl = response.context["cl"]
+        expected = table.render(result_list(cl))
+        assert results_table(cl) == expected, url + query
+        assert expected in response.content.decode()
 
 
 def test_a_page_of_rows_reads_the_columns_once(admin_client, rows_everywhere):
@@ -178,5 +193,20 @@ def test_dates_are_shown_in_the_active_time_zone_as_django_shows_them(admin_clie
     with timezone.override(zoneinfo.ZoneInfo("Asia/Kolkata")):
         response = admin_client.get(reverse("admin:accounts_user_changelist"))
         cl = response.context["cl"]
-        assert [row for [row] in result_rows(cl)] == _django_rows(cl)
+        assert result_rows(cl) == _django_rows(cl)
     assert "Jan. 1, 2025, 5 a.m." in response.content.decode()
+
+
+def test_a_project_template_for_the_results_table_is_still_used(admin_client, settings, tmp_path):
+    override = tmp_path / "admin" / "auth" / "group" / "change_list_results.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("<p>groups, {{ results|length }} of them</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    Group.objects.create(name="Editors")
+    GenreFactory(name="Poetry", slug="poetry")
+    assert (
+        "<p>groups, 1 of them</p>"
+        in admin_client.get(reverse("admin:auth_group_changelist")).content.decode()
+    )
+    page = admin_client.get(reverse("admin:catalog_genre_changelist")).content.decode()
+    assert '<table id="result_list">' in page  # the other changelists keep the written table

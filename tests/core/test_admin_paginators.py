@@ -13,15 +13,30 @@ class EstimateAlways(EstimatedCountPaginator):
     estimate_above = 0
 
 
-def test_unfiltered_big_tables_use_the_planner_estimate_instead_of_count():
+def _analyzed_then_two_more() -> None:
+    """Four reviews in the planner's statistics, six in the table."""
     for _ in range(4):
         ReviewFactory()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE reviews")
+    for _ in range(2):
+        ReviewFactory()
+
+
+def test_unfiltered_big_tables_use_the_planner_estimate_in_one_statement():
+    _analyzed_then_two_more()
     with CaptureQueriesContext(connection) as queries:
         count = EstimateAlways(Review.objects.all(), 2).count
     assert count == 4
-    assert not any("COUNT(" in q["sql"].upper() for q in queries)
+    assert len(queries) == 1
+
+
+def test_unfiltered_small_tables_count_exactly_in_the_same_statement():
+    _analyzed_then_two_more()
+    with CaptureQueriesContext(connection) as queries:
+        count = EstimatedCountPaginator(Review.objects.select_related("book").order_by("-rating"), 2).count
+    assert count == 6
+    assert len(queries) == 1
 
 
 def test_filtered_lists_count_exactly():
