@@ -110,7 +110,10 @@ HEALTH_REQUIRED_EXTENSIONS = ["vector", "pg_trgm", "unaccent"]
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://folio_cache")}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.SignedInUserBackend"
+]  # Django's ModelBackend, its user read compiled
+SESSION_ENGINE = "core.sessions"  # Django's database sessions, read compiled
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -136,6 +139,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Story audio lives here and is served only through the owner-checking views under /api/v1/stories/.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Django's form renderer; its selects and inputs are written without a template pass (same HTML).
+FORM_RENDERER = "core.form_renderer.FormRenderer"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
