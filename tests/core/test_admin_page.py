@@ -55,9 +55,6 @@ def _changelists(client, query):
 
 
 def _same(got, expected, url):
-    if got != expected:
-        open("/tmp/exp.html", "w").write(expected)
-        open("/tmp/got.html", "w").write(got)
     assert got == expected, url
 
 
