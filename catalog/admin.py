@@ -54,7 +54,7 @@ class GenreListFilter(admin.SimpleListFilter):
     parameter_name = "genre"
 
     def lookups(self, request, model_admin):
-        return [(genre.slug, genre.name) for genre in selectors.genre_list()]
+        return selectors.genre_choices()
 
     def queryset(self, request, queryset):
         return queryset.filter(genres__slug=self.value()) if self.value() else queryset

@@ -263,7 +263,7 @@ class ChangelistPlan:
 
     def _checkbox(self, obj) -> SafeString:
         label = self.checkbox_label.format(_html(str(obj)))
-        return mark_safe(
+        return SafeString(  # mark_safe without its lazy-argument check, once a row
             f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{_html(str(obj.pk))}" '
             f'class="action-select" aria-label="{label}">'
         )
@@ -291,7 +291,7 @@ class ChangelistPlan:
             if column.link:
                 text = self._link(obj, text)
             cells.append(f'<{column.tag} class="{classes}">{text}</{column.tag}>')
-        return mark_safe("".join(cells))
+        return SafeString("".join(cells))
 
 
 class _MarkedRow:

@@ -1,8 +1,10 @@
 """Data for tests that need every table holding rows."""
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, Permission
 
 from accounts.services import api_key_create
+from accounts.sessions import SessionStore
 from catalog.models import BookGenre
 from collections_app import services as collections
 from favorites.services import favorite_add
@@ -43,3 +45,6 @@ def rows_in_every_table() -> None:
     )
     library_services.library_import_run(import_id=done.pk)
     assert waiting.pk != done.pk
+    session = SessionStore()  # a signed-in session, its user beside it
+    session[SESSION_KEY] = str(user.pk)
+    session.save()

@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.SessionUserMiddleware",  # Django's AuthenticationMiddleware, see accounts.sessions
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -110,10 +110,9 @@ HEALTH_REQUIRED_EXTENSIONS = ["vector", "pg_trgm", "unaccent"]
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://folio_cache")}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "accounts.backends.SignedInUserBackend"
-]  # Django's ModelBackend, its user read compiled
-SESSION_ENGINE = "core.sessions"  # Django's database sessions, read compiled
+# Django's database sessions and ModelBackend, a session and its user read in one statement.
+AUTHENTICATION_BACKENDS = ["accounts.sessions.SessionUserBackend"]
+SESSION_ENGINE = "accounts.sessions"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
