@@ -1,7 +1,9 @@
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
+from catalog.models import Book
 from core.admin_paginators import EstimatedCountPaginator
 from reviews.models import Review
 from tests.reviews.factories import ReviewFactory
@@ -37,6 +39,13 @@ def test_unfiltered_small_tables_count_exactly_in_the_same_statement():
         count = EstimatedCountPaginator(Review.objects.select_related("book").order_by("-rating"), 2).count
     assert count == 6
     assert len(queries) == 1
+
+
+def test_a_list_joined_to_children_counts_what_it_holds():
+    review = ReviewFactory()
+    ReviewFactory(book=review.book)
+    books = Book.objects.annotate(rating=F("reviews__rating"))  # one row a review
+    assert EstimatedCountPaginator(books, 2).count == books.count() == 2
 
 
 def test_filtered_lists_count_exactly():
