@@ -9,7 +9,7 @@ from accounts.clients import client_ident
 from accounts.models import KNOWN_THEMES, ApiKey, ApiKeyScope, User, UserPreferences
 from accounts.validators import COMMUNICATION_CHANNELS, timezone_names
 from core.admin_forms import SafeFormsAdminMixin, ServiceWritesAdminMixin
-from core.admin_lists import LIST_PER_PAGE
+from core.admin_lists import LIST_PER_PAGE, ListColumnsMixin
 from core.admin_paginators import EstimatedCountPaginator
 
 
@@ -230,7 +230,7 @@ class ApiKeyAdminForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
+class ApiKeyAdmin(ListColumnsMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin):
     form = ApiKeyAdminForm
     list_display = [
         "name",
@@ -242,6 +242,7 @@ class ApiKeyAdmin(ServiceWritesAdminMixin, SafeFormsAdminMixin, admin.ModelAdmin
         "last_used_at",
         "expires_at",
     ]
+    list_columns = [*list_display[:2], "user__email", *list_display[3:]]  # a key's reader: their email
     list_filter = ["is_active"]
     search_fields = ["prefix", "name", "user__email"]
     list_select_related = ["user"]

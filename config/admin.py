@@ -1,16 +1,19 @@
 """Folio's admin site: Django's, with figures and a 30-day reviews chart on its index page."""
 
+import functools
 from datetime import datetime, time, timedelta
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import connection
+from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.models import User
 from catalog.models import Book
+from core.admin_page import ChangelistPage
 from reviews import selectors as review_selectors
 from reviews.models import Review
 from stories import selectors as story_selectors
@@ -108,6 +111,22 @@ class FolioAdminSite(admin.AdminSite):
             if (app_label is None or model._meta.app_label == app_label)
             and model_admin.has_module_permission(request)
         )
+
+    def admin_view(self, view, cacheable=False):
+        view = super().admin_view(view, cacheable)
+
+        @functools.wraps(view)
+        def written_in_python(request, *args, **kwargs):
+            # A changelist page is written by core.admin_page where it is the page Django's templates
+            # would write (the same HTML, tested); any other page renders its templates.
+            response = view(request, *args, **kwargs)
+            if isinstance(response, TemplateResponse) and not response.is_rendered:
+                page = ChangelistPage.for_response(response)
+                if page is not None:
+                    response.template_name = page  # type: ignore[assignment]
+            return response
+
+        return written_in_python
 
     def index(self, request, extra_context=None):
         return super().index(request, {**(extra_context or {}), "dashboard": dashboard()})

@@ -109,20 +109,11 @@ def folio_nav_sidebar(context):
     return nav_sidebar(context.get("available_apps") or [], context["request"].path)
 
 
-_MEDIA_JS: dict[tuple, str] = {}
+@register.simple_tag
+def folio_media_js(media):
+    return admin_page.media_js(media)
 
 
 @register.simple_tag
-def folio_media_js(media):
-    """``{{ media.js }}``, merged and written once per process for each set of scripts (a changelist's are
-    the same on every request): Django sorts the lists and looks up each file's URL every time."""
-    lists = media._js_lists
-    if not all(isinstance(path, str) for scripts in lists for path in scripts):
-        return media["js"]  # script objects of their own: Django's rendering each time
-    key = tuple(tuple(scripts) for scripts in lists)
-    written = _MEDIA_JS.get(key)
-    if written is None:
-        written = str(media["js"])
-        if len(_MEDIA_JS) < 1_000:
-            _MEDIA_JS[key] = written
-    return mark_safe(written)
+def folio_admin_style():
+    return mark_safe(admin_page.ADMIN_STYLE)

@@ -127,9 +127,9 @@ def test_the_book_page_draws_the_stars_and_links_to_the_books_reviews_and_collec
     assert '<img src="https://covers.example/dune.jpg"' in page
     reviews = admin_client.get(f"/admin/reviews/review/?book__id__exact={book.pk}")
     assert reviews.status_code == 200
-    assert [review.book_id for review in reviews.context["cl"].result_list] == [book.pk]
+    assert [review.book_id for review in reviews.context_data["cl"].result_list] == [book.pk]
     shelves = admin_client.get(f"/admin/collections_app/collection/?book={book.pk}")
-    assert [collection.name for collection in shelves.context["cl"].result_list] == ["Desert"]
+    assert [collection.name for collection in shelves.context_data["cl"].result_list] == ["Desert"]
     assert admin_client.get("/admin/collections_app/collection/?book=not-a-uuid").status_code == 200
     listing = admin_client.get("/admin/catalog/book/").content.decode()
     assert 'alt="Cover of Dune"' in listing
