@@ -242,7 +242,16 @@ class ApiKeyAdmin(ListColumnsMixin, ServiceWritesAdminMixin, SafeFormsAdminMixin
         "last_used_at",
         "expires_at",
     ]
-    list_columns = [*list_display[:2], "user__email", *list_display[3:]]  # a key's reader: their email
+    list_columns = [  # as list_display, a key's reader by their email
+        "name",
+        "prefix",
+        "user__email",
+        "permissions",
+        "rate_limit",
+        "is_active",
+        "last_used_at",
+        "expires_at",
+    ]
     list_filter = ["is_active"]
     search_fields = ["prefix", "name", "user__email"]
     list_select_related = ["user"]
