@@ -6,12 +6,22 @@ from pathlib import Path
 
 import django.contrib.admin
 import pytest
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_list import pagination, search_form
+from django.contrib.auth.models import Permission
 from django.template import engines
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
-from core.admin_page import actions_block, filter_block, object_tools_block, pagination_block, search_block
+from core.admin_page import (
+    ChangelistPage,
+    actions_block,
+    filter_block,
+    object_tools_block,
+    pagination_block,
+    search_block,
+)
+from reviews.models import Review
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import BookFactory
 from tests.every_table import rows_in_every_table
@@ -93,6 +103,7 @@ def _without_csrf_tokens(page: str) -> str:
 def test_every_changelist_page_is_the_page_djangos_templates_write(admin_client, rows_everywhere, query):
     django_page = _django_template("admin/change_list.html")
     for url, response in _changelists(admin_client, query):
+        assert isinstance(response.template_name, ChangelistPage), url  # written in Python
         expected = django_page.render(response.context_data, response.wsgi_request)
         _same(_without_csrf_tokens(response.content.decode()), _without_csrf_tokens(expected), url)
 
@@ -109,3 +120,31 @@ def test_a_project_template_for_a_piece_is_still_used(admin_client, settings, tm
     for name in pieces:
         assert f"<p>own {name} for group</p>" in page
     assert "<p>own" not in admin_client.get(reverse("admin:catalog_book_changelist")).content.decode()
+
+
+def test_a_curators_page_with_some_permissions_and_messages_is_djangos(client, rows_everywhere):
+    """View-only on reviews (no add link, no actions), no usable password, messages waiting."""
+    curator = UserFactory(is_staff=True, first_name="", email="view-only@example.org")
+    curator.user_permissions.add(*Permission.objects.filter(codename__in=["view_review", "view_book"]))
+    curator.set_unusable_password()
+    curator.save()
+    client.force_login(curator)
+    response = client.get(reverse("admin:reviews_review_changelist"))
+    request = response.wsgi_request
+    messages.success(request, "Saved <b>safely</b>.")
+    messages.warning(request, mark_safe("look <a href='#'>here</a>."))
+    expected = _django_template("admin/change_list.html").render(response.context_data, request)
+    assert "messagelist" in expected and "Look <a href='#'>here</a>." in expected
+    assert "addlink" not in expected and "Change password" not in expected
+    page = response.template_name
+    assert isinstance(page, ChangelistPage)  # written in Python, and the same page
+    assert _without_csrf_tokens(page.render(response.context_data, request)) == _without_csrf_tokens(expected)
+
+
+def test_a_changelist_with_a_date_hierarchy_renders_djangos_templates(
+    admin_client, rows_everywhere, monkeypatch
+):
+    monkeypatch.setattr(admin.site._registry[Review], "date_hierarchy", "created_at")
+    response = admin_client.get(reverse("admin:reviews_review_changelist"))
+    assert not isinstance(response.template_name, ChangelistPage)
+    assert '<nav class="toplinks">' in response.content.decode()  # Django's date hierarchy
