@@ -110,7 +110,9 @@ def _datetime_format_is_iso(field: serializers.DateTimeField) -> bool:
 def _iso_text(zone) -> Callable[[datetime], str]:
     """DRF's ISO 8601 text of a datetime in ``zone`` (``…Z`` in UTC), without its per-value checks."""
 
-    def text(value: datetime) -> str:
+    def text(value: datetime | str) -> str:
+        if isinstance(value, str):  # already the text, as DRF passes it on (core.compiled.IsoTimestampLoader)
+            return value
         written = value.astimezone(zone).isoformat() if zone is not None else value.isoformat()
         return written[:-6] + "Z" if written.endswith("+00:00") else written
 

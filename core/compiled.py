@@ -13,16 +13,21 @@ Django rewrites (``__icontains`` wraps it in ``%``) is caught when compiling, ne
 """
 
 import random
+import re
 import uuid
 from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime, timedelta
 from threading import Lock
 from typing import Any, overload
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable
+from django.utils import timezone
+from psycopg.adapt import Loader
+from psycopg.types.datetime import TimestamptzLoader
 
 _SENTINEL_MAKERS: dict[type, Callable[[random.Random], Any]] = {
     uuid.UUID: lambda rng: uuid.UUID(int=rng.getrandbits(128), version=4),
@@ -44,6 +49,36 @@ class _Statement:
         self.converters = converters
 
 
+# PostgreSQL's text for a timestamptz in a UTC session with the ISO date style (the server's default, and
+# what Django's connections use): fractional seconds without their trailing zeros, none when whole.
+_UTC_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00")
+
+
+class IsoTimestampLoader(Loader):
+    """Loads a timestamptz as the text DRF writes for it in UTC (``2024-05-06T07:08:09.120000Z``), made
+    from PostgreSQL's own text by moving characters: parsing it into a datetime and formatting that back
+    cost about 5 µs a value, more than a page of reviews takes to read. A value in another form (another
+    session time zone, a date before year 1) is parsed as usual and written as DRF writes it."""
+
+    def __init__(self, oid: int, context=None) -> None:
+        super().__init__(oid, context)
+        self._parse = TimestamptzLoader(oid, context)
+
+    def load(self, data) -> str:
+        text = bytes(data).decode()
+        match = _UTC_TIMESTAMP.fullmatch(text)
+        if match is None:
+            written = self._parse.load(data).astimezone(UTC).isoformat()
+            return written[:-6] + "Z" if written.endswith("+00:00") else written
+        day, time, fraction = match.groups()
+        return f"{day}T{time}.{fraction.ljust(6, '0')}Z" if fraction else f"{day}T{time}Z"
+
+
+def _current_zone_is_utc() -> bool:
+    zone = timezone.get_current_timezone()
+    return settings.USE_TZ and (zone is UTC or getattr(zone, "key", None) == "UTC")
+
+
 class CompiledQuery:
     """A queryset shape, compiled once per process and database, run with new parameter values.
 
@@ -51,14 +86,23 @@ class CompiledQuery:
     ``parameters`` maps each argument that varies per request to its type (``uuid.UUID``, ``int``, ``str``,
     ``datetime``, or ``list`` for an array). ``limit=True`` appends ``LIMIT`` and ``OFFSET`` placeholders, so one statement serves
     every page and page size.
+
+    ``timestamps_as_text=True``, for rows that go to an API response: while the current time zone is UTC,
+    timestamps come back as the ISO 8601 text DRF writes (``IsoTimestampLoader``), not as datetimes.
     """
 
     def __init__(
-        self, build: Callable[..., QuerySet], *, parameters: dict[str, type], limit: bool = False
+        self,
+        build: Callable[..., QuerySet],
+        *,
+        parameters: dict[str, type],
+        limit: bool = False,
+        timestamps_as_text: bool = False,
     ) -> None:
         self._build = build
         self._parameters = parameters
         self._limit = limit
+        self._timestamps_as_text = timestamps_as_text
         self._statements: dict[Hashable, _Statement] = {}
         self._lock = Lock()
 
@@ -80,6 +124,8 @@ class CompiledQuery:
             params += [limit, offset]
         connection = connections[using]
         with connection.cursor() as cursor:
+            if self._timestamps_as_text and _current_zone_is_utc():
+                cursor.cursor.adapters.register_loader("timestamptz", IsoTimestampLoader)
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         if statement.converters:

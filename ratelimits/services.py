@@ -1,8 +1,10 @@
 """Counting hits in fixed windows, exactly, across every server process."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from ratelimits.stores import RateLimitResult, counter_store
+from core.pipelining import Ride
+from ratelimits.stores import DatabaseCounterStore, RateLimitResult, counter_store
 
 
 def rate_limit_hit(*, bucket: str, limit: int, window_seconds: int) -> RateLimitResult:
@@ -21,6 +23,25 @@ def rate_limit_hit_many(*, limits: list[tuple[str, int, int]]) -> list[RateLimit
     if not limits:
         return []
     counted = counter_store().hit_many([(bucket, window) for bucket, _limit, window in limits])
+    return _results(limits, counted)
+
+
+def rate_limit_hit_many_with_next_query(
+    *, limits: list[tuple[str, int, int]], ride: Ride, then: Callable[[list[RateLimitResult]], None]
+) -> bool:
+    """Count ``limits`` as ``rate_limit_hit_many`` does, in the round trip of the next statement run under
+    ``ride`` (see ``core.pipelining``); ``then`` gets the results. False, with nothing counted, when the
+    counts are not kept in the database the statement goes to (Redis keeps them)."""
+    store = counter_store()
+    if not limits or not isinstance(store, DatabaseCounterStore):
+        return False
+    buckets = [(bucket, window) for bucket, _limit, window in limits]
+    sql, params = store.hit_many_statement(buckets)
+    ride.board(sql, params, lambda rows: then(_results(limits, store.hit_many_answers(buckets, rows))))
+    return True
+
+
+def _results(limits: list[tuple[str, int, int]], counted: list[tuple[int, int]]) -> list[RateLimitResult]:
     return [
         RateLimitResult(hits=hits, allowed=hits <= limit, retry_after=max(1, seconds_left))
         for (_bucket, limit, _window), (hits, seconds_left) in zip(limits, counted, strict=True)

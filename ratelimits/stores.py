@@ -46,24 +46,31 @@ class DatabaseCounterStore:
         return hits, int(seconds_left)
 
     def hit_many(self, buckets: list[tuple[str, int]]) -> list[tuple[int, int]]:
-        """``hit`` for several ``(bucket, window_seconds)`` in one statement, answers in the same order.
-        Rows are inserted and locked in bucket order, so two requests counting overlapping buckets cannot
+        """``hit`` for several ``(bucket, window_seconds)`` in one statement, answers in the same order."""
+        sql, params = self.hit_many_statement(buckets)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return self.hit_many_answers(buckets, cursor.fetchall())
+
+    @staticmethod
+    def hit_many_statement(buckets: list[tuple[str, int]]) -> tuple[str, list]:
+        """The statement ``hit_many`` runs, for a caller that sends it itself (``core.pipelining``). Rows
+        are inserted and locked in bucket order, so two requests counting overlapping buckets cannot
         deadlock."""
         ordered = sorted(buckets)
         row = "(%s, to_timestamp(floor(extract(epoch FROM statement_timestamp()) / %s) * %s), 1)"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO rate_limit_counters (bucket, window_start, hits) VALUES {", ".join([row] * len(ordered))}
-                ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
-                RETURNING bucket, hits, extract(epoch FROM window_start - statement_timestamp())
-                """,
-                [value for bucket, window in ordered for value in (bucket, window, window)],
-            )
-            # The window's end, as seconds from the database's own clock: its start plus its length.
-            answers = {
-                bucket: (hits, float(start_from_now)) for bucket, hits, start_from_now in cursor.fetchall()
-            }
+        sql = f"""
+            INSERT INTO rate_limit_counters (bucket, window_start, hits) VALUES {", ".join([row] * len(ordered))}
+            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+            RETURNING bucket, hits, extract(epoch FROM window_start - statement_timestamp())
+            """
+        return sql, [value for bucket, window in ordered for value in (bucket, window, window)]
+
+    @staticmethod
+    def hit_many_answers(buckets: list[tuple[str, int]], rows: list[tuple]) -> list[tuple[int, int]]:
+        """``(hits, seconds left)`` per bucket, in the order asked, from the rows of ``hit_many_statement``."""
+        # The window's end, as seconds from the database's own clock: its start plus its length.
+        answers = {bucket: (hits, float(start_from_now)) for bucket, hits, start_from_now in rows}
         return [(answers[bucket][0], math.ceil(answers[bucket][1] + window)) for bucket, window in buckets]
 
     def hits(self, bucket: str, window_seconds: int) -> int:

@@ -100,7 +100,7 @@ def _detail_query(signed_in: bool) -> CompiledQuery:
     parameters: dict[str, type] = {"book_id": uuid.UUID}
     if signed_in:
         parameters["viewer"] = uuid.UUID
-    return CompiledQuery(build, parameters=parameters)
+    return CompiledQuery(build, parameters=parameters, timestamps_as_text=True)
 
 
 _LIST = {signed_in: _list_query(signed_in) for signed_in in (False, True)}

@@ -23,9 +23,12 @@ from catalog.api.serializers import (
     GenreSerializer,
 )
 from catalog.models import Book, Genre
+from ratelimits.throttles import CountedWithFirstQuery
 
 
-class BookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BookViewSet(
+    CountedWithFirstQuery, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Books. Anyone reads; staff (or a staff API key with `catalog:write`) writes."""
 
     queryset = Book.objects.none()
@@ -119,6 +122,7 @@ def _search_alone(request) -> str | None:
 
 
 class GenreViewSet(
+    CountedWithFirstQuery,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -21,6 +21,7 @@ from collections_app.api.serializers import (
     PositionSerializer,
 )
 from collections_app.models import Collection, CollectionBook, CollectionGroup, GroupBook
+from ratelimits.throttles import CountedWithFirstQuery
 
 # The mixin goes in front of a DRF view; the type checker is told so.
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class CollectionWriteMixin(_ViewBase):
         )
 
 
-class CollectionViewSet(viewsets.GenericViewSet):
+class CollectionViewSet(CountedWithFirstQuery, viewsets.GenericViewSet):
     """Your collections and public ones. Unlisted collections are readable by link; private ones only
     by their owner (others get 404)."""
 
@@ -85,7 +86,7 @@ class CollectionViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CollectionBookListView(generics.ListAPIView):
+class CollectionBookListView(CountedWithFirstQuery, generics.ListAPIView):
     """The collection's books in the order they were added, a page at a time (readable as the collection
     is; others get 404)."""
 
@@ -100,7 +101,7 @@ class CollectionBookListView(generics.ListAPIView):
         return selectors.collection_memberships(collection=collection)
 
 
-class GroupBookListView(generics.ListAPIView):
+class GroupBookListView(CountedWithFirstQuery, generics.ListAPIView):
     """A group's books in their order, a page at a time (readable as its collection is)."""
 
     queryset = GroupBook.objects.none()
@@ -133,7 +134,7 @@ class CollectionBookView(CollectionWriteMixin, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class GroupViewSet(CollectionWriteMixin, viewsets.GenericViewSet):
+class GroupViewSet(CountedWithFirstQuery, CollectionWriteMixin, viewsets.GenericViewSet):
     queryset = CollectionGroup.objects.none()
     serializer_class = GroupReadSerializer
     lookup_value_regex = UUID_PATTERN

@@ -17,6 +17,7 @@ from api.pagination import NewestFirstCursorPagination
 from api.parsers import JSONParser
 from api.schema import UUID_PATTERN
 from catalog.models import Book
+from ratelimits.throttles import CountedWithFirstQuery
 from reviews import library_selectors, library_services, selectors, services
 from reviews.api.serializers import (
     LibraryImportRowFilterSerializer,
@@ -32,7 +33,7 @@ from reviews.library_files import LibraryFileRefused
 from reviews.models import LibraryImport, LibraryImportRow, Review
 
 
-class BookReviewsView(generics.ListCreateAPIView):
+class BookReviewsView(CountedWithFirstQuery, generics.ListCreateAPIView):
     """A book's reviews, newest first (cursor pagination: deep pages cost what the first does)."""
 
     queryset = Review.objects.none()
@@ -70,7 +71,7 @@ class BookReviewsView(generics.ListCreateAPIView):
         return Response(ReviewReadSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
-class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReviewViewSet(CountedWithFirstQuery, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Anyone reads a review; its author edits it; its author or staff deletes it. Others get 404."""
 
     queryset = Review.objects.none()

@@ -1,13 +1,17 @@
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DataError, connection
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework import serializers
 
 from catalog.models import Book
 from core.compiled import CompiledPages, CompiledQuery
@@ -104,3 +108,63 @@ def test_arguments_must_be_exactly_those_declared():
         query.rows()
     with pytest.raises(TypeError, match="limit"):
         query.rows(since=datetime(2020, 1, 1), limit=5)
+
+
+# --- timestamps as text ------------------------------------------------------------------------------------
+
+_INSTANTS = [
+    datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC),  # whole seconds: no fraction in either text
+    datetime(2024, 5, 6, 7, 8, 9, 120_000, tzinfo=UTC),  # PostgreSQL writes ".12"
+    datetime(2024, 5, 6, 7, 8, 9, 1, tzinfo=UTC),
+    datetime(2024, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+    datetime(1, 1, 1, 0, 0, 0, 500, tzinfo=UTC),
+    datetime(999, 3, 4, 5, 6, 7, 80, tzinfo=UTC),
+    datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    datetime(2024, 3, 31, 1, 30, tzinfo=ZoneInfo("Europe/Paris")),  # stored as an instant: read in UTC
+]
+
+
+def _created_at_of(review_id):
+    return Review.objects.filter(pk=review_id).values("created_at")
+
+
+def _texts(instants, **query_options) -> list:
+    reviews = [ReviewFactory() for _ in instants]
+    for review, instant in zip(reviews, instants, strict=True):
+        Review.objects.filter(pk=review.pk).update(created_at=instant)
+    query = CompiledQuery(_created_at_of, parameters={"review_id": uuid.UUID}, **query_options)
+    return [query.rows(review_id=review.pk)[0]["created_at"] for review in reviews]
+
+
+def test_timestamps_as_text_are_what_drf_writes_for_the_datetime():
+    drf = serializers.DateTimeField()
+    assert _texts(_INSTANTS, timestamps_as_text=True) == [drf.to_representation(value) for value in _INSTANTS]
+    assert _texts(_INSTANTS) == _INSTANTS  # without the option, datetimes as Django reads them
+
+
+def test_timestamps_as_text_in_another_session_time_zone_are_still_utc_text():
+    with connection.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'Asia/Kolkata'")  # PostgreSQL writes +05:30: parsed, then written
+    try:
+        texts = _texts(_INSTANTS[:2], timestamps_as_text=True)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+    assert texts == ["2024-05-06T07:08:09Z", "2024-05-06T07:08:09.120000Z"]
+
+
+def test_timestamps_stay_datetimes_when_the_current_time_zone_is_not_utc():
+    with timezone.override(ZoneInfo("Europe/Paris")):
+        (value,) = _texts(_INSTANTS[:1], timestamps_as_text=True)
+        assert value == _INSTANTS[0]
+        assert serializers.DateTimeField().to_representation(value) == "2024-05-06T09:08:09+02:00"
+
+
+def test_a_timestamp_no_datetime_can_hold_is_refused_as_without_the_option():
+    review = ReviewFactory()
+    for as_text in (True, False):
+        query = CompiledQuery(_created_at_of, parameters={"review_id": uuid.UUID}, timestamps_as_text=as_text)
+        for value in ("infinity", "2000-01-01 00:00:00+00 BC"):
+            Review.objects.filter(pk=review.pk).update(created_at=RawSQL("%s::timestamptz", [value]))
+            with pytest.raises(DataError):
+                query.rows(review_id=review.pk)
