@@ -28,6 +28,7 @@ from django.db.models.query import ValuesIterable
 from django.utils import timezone
 from psycopg.adapt import Loader
 from psycopg.types.datetime import TimestamptzLoader
+from psycopg.types.string import TextLoader
 
 _SENTINEL_MAKERS: dict[type, Callable[[random.Random], Any]] = {
     uuid.UUID: lambda rng: uuid.UUID(int=rng.getrandbits(128), version=4),
@@ -74,9 +75,11 @@ class IsoTimestampLoader(Loader):
         return f"{day}T{time}.{fraction.ljust(6, '0')}Z" if fraction else f"{day}T{time}Z"
 
 
-def _current_zone_is_utc() -> bool:
+def _load_as_json_text(adapters) -> None:
+    adapters.register_loader("uuid", TextLoader)
     zone = timezone.get_current_timezone()
-    return settings.USE_TZ and (zone is UTC or getattr(zone, "key", None) == "UTC")
+    if settings.USE_TZ and (zone is UTC or getattr(zone, "key", None) == "UTC"):
+        adapters.register_loader("timestamptz", IsoTimestampLoader)
 
 
 class CompiledQuery:
@@ -87,8 +90,9 @@ class CompiledQuery:
     ``datetime``, or ``list`` for an array). ``limit=True`` appends ``LIMIT`` and ``OFFSET`` placeholders, so one statement serves
     every page and page size.
 
-    ``timestamps_as_text=True``, for rows that go to an API response: while the current time zone is UTC,
-    timestamps come back as the ISO 8601 text DRF writes (``IsoTimestampLoader``), not as datetimes.
+    ``as_json_text=True``, for rows that go to an API response: values JSON writes as text come back as
+    that text, made from PostgreSQL's own instead of through Python objects: UUIDs (PostgreSQL's text of
+    one is ``str(uuid)``) and, while the current time zone is UTC, timestamps (``IsoTimestampLoader``).
     """
 
     def __init__(
@@ -97,12 +101,12 @@ class CompiledQuery:
         *,
         parameters: dict[str, type],
         limit: bool = False,
-        timestamps_as_text: bool = False,
+        as_json_text: bool = False,
     ) -> None:
         self._build = build
         self._parameters = parameters
         self._limit = limit
-        self._timestamps_as_text = timestamps_as_text
+        self._as_json_text = as_json_text
         self._statements: dict[Hashable, _Statement] = {}
         self._lock = Lock()
 
@@ -124,8 +128,8 @@ class CompiledQuery:
             params += [limit, offset]
         connection = connections[using]
         with connection.cursor() as cursor:
-            if self._timestamps_as_text and _current_zone_is_utc():
-                cursor.cursor.adapters.register_loader("timestamptz", IsoTimestampLoader)
+            if self._as_json_text:
+                _load_as_json_text(cursor.cursor.adapters)
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         if statement.converters:

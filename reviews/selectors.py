@@ -57,7 +57,7 @@ def _book_page_query(signed_in: bool, page: str) -> CompiledQuery:
         order = _BOOK_PAGE_ORDER[page]
         return review_rows(queryset.order_by(getattr(F("created_at"), order)(), getattr(F("id"), order)()))
 
-    return CompiledQuery(build, parameters=parameters, limit=True, timestamps_as_text=True)
+    return CompiledQuery(build, parameters=parameters, limit=True, as_json_text=True)
 
 
 _BOOK_PAGES = {

@@ -88,7 +88,9 @@ def _list_query(signed_in: bool) -> CompiledQuery:
     def build(viewer=None) -> QuerySet:
         return _books(viewer).values(*LIST_COLUMNS)
 
-    return CompiledQuery(build, parameters={"viewer": uuid.UUID} if signed_in else {}, limit=True)
+    return CompiledQuery(
+        build, parameters={"viewer": uuid.UUID} if signed_in else {}, limit=True, as_json_text=True
+    )
 
 
 def _detail_query(signed_in: bool) -> CompiledQuery:
@@ -100,7 +102,7 @@ def _detail_query(signed_in: bool) -> CompiledQuery:
     parameters: dict[str, type] = {"book_id": uuid.UUID}
     if signed_in:
         parameters["viewer"] = uuid.UUID
-    return CompiledQuery(build, parameters=parameters, timestamps_as_text=True)
+    return CompiledQuery(build, parameters=parameters, as_json_text=True)
 
 
 _LIST = {signed_in: _list_query(signed_in) for signed_in in (False, True)}
@@ -131,7 +133,7 @@ def _search_query(signed_in: bool, prefix: bool, isbn: bool, kind: str) -> Compi
         parameters["viewer"] = uuid.UUID
     if kind == "found":
         parameters["found"] = list
-    return CompiledQuery(build, parameters=parameters, limit=True)
+    return CompiledQuery(build, parameters=parameters, limit=True, as_json_text=True)
 
 
 _SEARCH = {

@@ -138,7 +138,7 @@ def _texts(instants, **query_options) -> list:
 
 def test_timestamps_as_text_are_what_drf_writes_for_the_datetime():
     drf = serializers.DateTimeField()
-    assert _texts(_INSTANTS, timestamps_as_text=True) == [drf.to_representation(value) for value in _INSTANTS]
+    assert _texts(_INSTANTS, as_json_text=True) == [drf.to_representation(value) for value in _INSTANTS]
     assert _texts(_INSTANTS) == _INSTANTS  # without the option, datetimes as Django reads them
 
 
@@ -146,7 +146,7 @@ def test_timestamps_as_text_in_another_session_time_zone_are_still_utc_text():
     with connection.cursor() as cursor:
         cursor.execute("SET TIME ZONE 'Asia/Kolkata'")  # PostgreSQL writes +05:30: parsed, then written
     try:
-        texts = _texts(_INSTANTS[:2], timestamps_as_text=True)
+        texts = _texts(_INSTANTS[:2], as_json_text=True)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET TIME ZONE 'UTC'")
@@ -155,7 +155,7 @@ def test_timestamps_as_text_in_another_session_time_zone_are_still_utc_text():
 
 def test_timestamps_stay_datetimes_when_the_current_time_zone_is_not_utc():
     with timezone.override(ZoneInfo("Europe/Paris")):
-        (value,) = _texts(_INSTANTS[:1], timestamps_as_text=True)
+        (value,) = _texts(_INSTANTS[:1], as_json_text=True)
         assert value == _INSTANTS[0]
         assert serializers.DateTimeField().to_representation(value) == "2024-05-06T09:08:09+02:00"
 
@@ -163,8 +163,18 @@ def test_timestamps_stay_datetimes_when_the_current_time_zone_is_not_utc():
 def test_a_timestamp_no_datetime_can_hold_is_refused_as_without_the_option():
     review = ReviewFactory()
     for as_text in (True, False):
-        query = CompiledQuery(_created_at_of, parameters={"review_id": uuid.UUID}, timestamps_as_text=as_text)
+        query = CompiledQuery(_created_at_of, parameters={"review_id": uuid.UUID}, as_json_text=as_text)
         for value in ("infinity", "2000-01-01 00:00:00+00 BC"):
             Review.objects.filter(pk=review.pk).update(created_at=RawSQL("%s::timestamptz", [value]))
             with pytest.raises(DataError):
                 query.rows(review_id=review.pk)
+
+
+def test_uuids_as_text_are_their_str():
+    review = ReviewFactory()
+    query = CompiledQuery(
+        lambda review_id: Review.objects.filter(pk=review_id).values("id", "book_id"),
+        parameters={"review_id": uuid.UUID},
+        as_json_text=True,
+    )
+    assert query.rows(review_id=review.pk) == [{"id": str(review.pk), "book_id": str(review.book_id)}]
