@@ -212,6 +212,13 @@ def actions_block(context, index: int) -> SafeString:
 
 
 def _static(path: str) -> str:
+    return _static_url(settings.STATIC_URL, path)
+
+
+@functools.lru_cache(maxsize=256)
+def _static_url(static_url: str, path: str) -> str:
+    # A static file's URL depends on nothing else while the process runs; looking it up in the storage
+    # cost each page a dozen calls.
     from django.templatetags.static import static
 
     return static(path)
