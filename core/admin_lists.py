@@ -409,9 +409,32 @@ def distinct_values(table: str, column: str) -> list[Any]:
         return [value for (value,) in cursor.fetchall()]
 
 
+# Sidebars written, per app list: the admin site gives every request with the same permissions the same
+# list object (config.admin), so a list's sidebar for a path is the same HTML every time. Each entry holds
+# its list, so no other list can take its id while it is kept.
+_SIDEBARS: dict[int, tuple[list[dict], dict[str, SafeString]]] = {}
+_SIDEBARS_KEPT = 512
+
+
 def nav_sidebar(apps: list[dict], path: str) -> SafeString:
     """Django's ``admin/nav_sidebar.html`` (the app list without change links), without a template
-    loop: on every admin page it cost more than a 50-row changelist's rows now do."""
+    loop: on every admin page it cost more than a 50-row changelist's rows now do. Written once per app
+    list and path."""
+    kept = _SIDEBARS.get(id(apps))
+    if kept is None or kept[0] is not apps:
+        if len(_SIDEBARS) >= _SIDEBARS_KEPT:
+            _SIDEBARS.clear()
+        kept = _SIDEBARS[id(apps)] = (apps, {})
+    by_path = kept[1]
+    sidebar = by_path.get(path)
+    if sidebar is None:
+        if len(by_path) >= _SIDEBARS_KEPT:  # change pages each have their own path
+            by_path.clear()
+        sidebar = by_path[path] = _nav_sidebar(apps, path)
+    return sidebar
+
+
+def _nav_sidebar(apps: list[dict], path: str) -> SafeString:
     here = urllib.parse.quote(path)  # as the template's ``request.path|urlencode``
     parts = [
         f'<button class="sticky toggle-nav-sidebar" id="toggle-nav-sidebar" '

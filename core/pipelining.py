@@ -64,7 +64,8 @@ class Ride:
         if params is not None:  # the statement's own placeholders are filled in the whole string
             rider = rider.replace("%", "%%")
         try:
-            result = execute(f"{sql};\n{RIDER_MARK}{rider}", params, many, context)
+            # The line break first: a statement ending in a ``--`` comment would swallow the semicolon.
+            result = execute(f"{sql}\n;{RIDER_MARK}{rider}", params, many, context)
         except Exception:
             _run(connection, rider_sql, rider_params)
             raise
@@ -81,7 +82,7 @@ class Ride:
 
 def statements_of(sql: str) -> list[str]:
     """The statements in a query as run, a rider apart from the statement that carried it."""
-    return sql.split(f";\n{RIDER_MARK}")
+    return sql.split(f"\n;{RIDER_MARK}")
 
 
 def _between_transactions(connection) -> bool:

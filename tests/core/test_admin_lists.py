@@ -180,6 +180,22 @@ def test_the_sidebar_is_the_html_django_writes(rf, path, superuser):
     assert _tags_only(nav_sidebar(apps, request.path)) == _tags_only(expected)
 
 
+def test_a_sidebar_is_written_once_per_app_list_and_path(rf):
+    request = rf.get("/admin/catalog/book/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    apps = admin.site.get_app_list(request)
+    assert admin.site.get_app_list(request) is apps  # the site's one list for these permissions
+    books = nav_sidebar(apps, "/admin/catalog/book/")
+    assert nav_sidebar(apps, "/admin/catalog/book/") is books
+    reviews = nav_sidebar(apps, "/admin/reviews/review/")
+    assert (
+        'class="model-review current-model"' in reviews
+        and "current-model" not in books.split("model-book")[0]
+    )
+    other = [{**app, "name": f"{app['name']}!"} for app in apps]  # another list: its own sidebar
+    assert f"{apps[0]['name']}!" in nav_sidebar(other, "/admin/catalog/book/")
+
+
 def test_the_sidebar_of_a_curator_without_permissions(rf):
     request = rf.get("/admin/")
     expected = _django_template("admin/nav_sidebar.html").render({"available_apps": []}, request)

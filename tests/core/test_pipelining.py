@@ -49,6 +49,15 @@ def test_only_the_next_statement_carries_the_rider_and_the_log_shows_it():
     assert logged == [["SELECT 1", "SELECT 7::int"], ["SELECT 2"]]
 
 
+def test_a_statement_ending_in_a_comment_still_carries_the_rider():
+    ride = Ride()
+    answers = _boarded(ride, "SELECT 'counted'")
+    with connection.execute_wrapper(ride), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 -- the last line is a comment")
+        assert cursor.fetchall() == [(1,)]
+    assert answers == [[("counted",)]]
+
+
 def test_placeholders_and_percent_signs_on_either_side():
     ride = Ride()
     answers = _boarded(ride, "SELECT %s::text, '100%%'", ["50% off"])
