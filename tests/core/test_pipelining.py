@@ -68,14 +68,18 @@ def test_placeholders_and_percent_signs_on_either_side():
     assert answers == [[("50% off", "100%")]]
 
 
-def test_a_rider_whose_statement_fails_still_runs_once():
-    connection.ensure_connection()
+@pytest.fixture
+def rides_table():
+    """A temporary table ``rides (n int)`` on the test's connection."""
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMPORARY TABLE rides (n int)")
+
+
+def test_a_rider_whose_statement_fails_still_runs_once(rides_table):
     ride = Ride()
     answers = _boarded(ride, "INSERT INTO rides VALUES (1) RETURNING n")
     with connection.execute_wrapper(ride), connection.cursor() as cursor:
-        with pytest.raises(DataError):  # Django's error, as without a pipeline
+        with pytest.raises(DataError):  # Django's error, as without a rider
             cursor.execute("SELECT 1 / 0")
         cursor.execute("SELECT count(*) FROM rides")
         assert cursor.fetchall() == [(1,)]
@@ -107,10 +111,7 @@ def test_inside_a_transaction_the_rider_runs_alone_first():
     assert rider_at < read_at
 
 
-def test_executemany_and_server_side_cursors_run_the_rider_alone():
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE rides (n int)")
+def test_executemany_and_server_side_cursors_run_the_rider_alone(rides_table):
     ride = Ride()
     answers = _boarded(ride, "SELECT 'first'")
     with connection.execute_wrapper(ride), connection.cursor() as cursor:
